@@ -1,0 +1,160 @@
+// Engine: owns the RocksDB instance (column families meta, data, zscore, expire), the
+// durability policy, per-db key counters, the key lock table and the active expiry cycle.
+// Data-type operations (strings, keyspace...) live in their own files and use this class.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+class WriteBatch;
+class Cache;
+class Statistics;
+}  // namespace rocksdb
+
+namespace redrock::engine {
+
+class KeyLocks;
+
+// Redis's appendfsync policies mapped onto the RocksDB WAL.
+enum class FsyncMode { kAlways, kEverySec, kNo };
+
+// Parses "always" / "everysec" / "no"; returns false otherwise.
+bool ParseFsyncMode(std::string_view text, FsyncMode* mode);
+const char* FsyncModeName(FsyncMode mode);
+
+struct EngineOptions {
+  std::string dir = "./data";  // RocksDB directory
+  int databases = 16;          // SELECT range
+  FsyncMode fsync = FsyncMode::kEverySec;
+  uint64_t block_cache_bytes = 128ULL << 20;
+  uint64_t write_buffer_bytes = 64ULL << 20;  // per column family memtable
+  int background_jobs = 2;
+  int active_expire_hz = 10;  // active expiry cycles per second; 0 disables
+  // Compaction rewrites files older than this so the TTL filters see cold data too.
+  uint64_t periodic_compaction_seconds = 24 * 3600;
+};
+
+// Counters reported by INFO.
+struct EngineStats {
+  uint64_t expired_keys = 0;         // keys removed because their TTL passed
+  uint64_t expired_stale_entries = 0;  // expiry-index entries found stale by the cycle
+  uint64_t active_expire_cycles = 0;
+  uint64_t wal_syncs = 0;
+  uint64_t last_save_unix = 0;  // last SAVE/BGSAVE (or start) time, seconds
+};
+
+class Engine {
+ public:
+  // Opens (creating if missing) the database in options.dir.
+  static Status Open(const EngineOptions& options, std::unique_ptr<Engine>* engine);
+
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  // Closes cleanly (see Close).
+  ~Engine();
+
+  // Stops background work, syncs the WAL and closes RocksDB. Idempotent.
+  Status Close();
+  // Closes and reopens the same directory in-process (DEBUG RELOAD). The caller must make
+  // sure no other operation runs meanwhile.
+  Status Reload();
+
+  const EngineOptions& options() const { return options_; }
+  int databases() const { return options_.databases; }
+
+  // Durability policy, changeable at run time (CONFIG SET appendfsync).
+  void SetFsyncMode(FsyncMode mode);
+  FsyncMode fsync_mode() const { return fsync_.load(std::memory_order_relaxed); }
+  // fsyncs the WAL now.
+  Status SyncWal();
+
+  // SAVE: flushes every memtable to SST files (the WAL stays the journal either way).
+  Status FlushMemtables();
+  // BGSAVE: flushes and creates a RocksDB checkpoint (hard-linked SSTs) in `dir`, which must
+  // not exist.
+  Status CreateCheckpoint(const std::string& dir);
+  // Compacts every column family fully (DEBUG / tests): runs the TTL and GC filters.
+  Status CompactAll();
+
+  // Exact number of keys in `db` (expired keys count until removed, as in Redis).
+  int64_t KeyCount(int db) const;
+  // Number of keys with a TTL in `db`.
+  int64_t ExpireCount(int db) const;
+
+  // Removes every key of `db` / of all dbs with range deletions: cost independent of size.
+  // Takes every key lock, so it is atomic with respect to other writers.
+  Status FlushDb(int db);
+  Status FlushAll();
+
+  // Runs one active expiry pass now over keys expired at `now_ms`; returns keys removed.
+  // The background cycle calls this; tests may too.
+  int64_t ExpireCycle(uint64_t now_ms, int64_t max_keys);
+
+  EngineStats stats() const;
+  // A RocksDB property summed over column families (e.g. "rocksdb.estimate-live-data-size").
+  uint64_t IntProperty(const std::string& name) const;
+  // Bytes of SST + WAL files on disk.
+  uint64_t DiskUsage() const;
+
+  // --- used by the data-type files ---
+  rocksdb::DB* db() const { return db_; }
+  rocksdb::ColumnFamilyHandle* meta_cf() const { return cfs_[kMeta]; }
+  rocksdb::ColumnFamilyHandle* data_cf() const { return cfs_[kData]; }
+  rocksdb::ColumnFamilyHandle* zscore_cf() const { return cfs_[kZScore]; }
+  rocksdb::ColumnFamilyHandle* expire_cf() const { return cfs_[kExpire]; }
+  rocksdb::ColumnFamilyHandle* internal_cf() const { return cfs_[kDefault]; }
+  KeyLocks& locks() { return *locks_; }
+
+  // Applies `batch` atomically with the configured durability, then adds the per-db deltas of
+  // key and expire counts (which the batch must already carry as merge operands).
+  Status Commit(rocksdb::WriteBatch* batch, const std::vector<std::pair<int, int64_t>>& key_deltas,
+                const std::vector<std::pair<int, int64_t>>& expire_deltas);
+
+  // A fresh version number for a collection (strictly increasing, also across restarts).
+  uint64_t NewVersion();
+
+ private:
+  enum CfIndex { kDefault = 0, kMeta, kData, kZScore, kExpire, kNumCf };
+
+  explicit Engine(const EngineOptions& options);
+  Status OpenDb();
+  void CloseDb();
+  Status LoadCounters();
+  void StartBackground();
+  void StopBackground();
+  void BackgroundLoop();
+
+  EngineOptions options_;
+  std::atomic<FsyncMode> fsync_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::shared_ptr<rocksdb::Cache> block_cache_;
+  std::unique_ptr<KeyLocks> locks_;
+
+  std::unique_ptr<std::atomic<int64_t>[]> key_counts_;
+  std::unique_ptr<std::atomic<int64_t>[]> expire_counts_;
+  std::atomic<uint64_t> last_version_{0};
+
+  std::atomic<uint64_t> expired_keys_{0};
+  std::atomic<uint64_t> expired_stale_{0};
+  std::atomic<uint64_t> expire_cycles_{0};
+  std::atomic<uint64_t> wal_syncs_{0};
+  std::atomic<uint64_t> last_save_unix_{0};
+  std::vector<uint64_t> expire_cursor_ms_;  // per db: where the last cycle stopped
+
+  std::mutex bg_mu_;
+  bool bg_stop_ = false;
+  std::thread bg_thread_;
+};
+
+}  // namespace redrock::engine
