@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -46,7 +47,7 @@ struct EngineOptions {
 
 // Counters reported by INFO.
 struct EngineStats {
-  uint64_t expired_keys = 0;         // keys removed because their TTL passed
+  uint64_t expired_keys = 0;           // keys removed because their TTL passed
   uint64_t expired_stale_entries = 0;  // expiry-index entries found stale by the cycle
   uint64_t active_expire_cycles = 0;
   uint64_t wal_syncs = 0;
@@ -153,6 +154,7 @@ class Engine {
   std::vector<uint64_t> expire_cursor_ms_;  // per db: where the last cycle stopped
 
   std::mutex bg_mu_;
+  std::condition_variable bg_cv_;
   bool bg_stop_ = false;
   std::thread bg_thread_;
 };

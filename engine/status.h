@@ -24,7 +24,9 @@ class Status {
   static Status OK() { return Status(); }
   static Status NotFound() { return Status(Code::kNotFound, ""); }
   static Status WrongType() { return Status(Code::kWrongType, kWrongTypeText); }
-  static Status InvalidArgument(std::string msg) { return Status(Code::kInvalidArgument, std::move(msg)); }
+  static Status InvalidArgument(std::string msg) {
+    return Status(Code::kInvalidArgument, std::move(msg));
+  }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
@@ -49,10 +51,10 @@ class Status {
 };
 
 // Returns early from the calling function when `expr` yields a non-OK Status.
-#define REDROCK_RETURN_IF_ERROR(expr)      \
-  do {                                     \
-    ::redrock::Status _st = (expr);        \
-    if (!_st.ok()) return _st;             \
+#define REDROCK_RETURN_IF_ERROR(expr) \
+  do {                                \
+    ::redrock::Status _st = (expr);   \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 }  // namespace redrock

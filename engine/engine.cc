@@ -1,0 +1,454 @@
+// Engine: RocksDB lifecycle, durability, counters and the background expiry/sync thread.
+#include "engine/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/utilities/table_properties_collectors.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/coding.h"
+#include "engine/counter_merge.h"
+#include "engine/key_format.h"
+#include "engine/key_locks.h"
+#include "engine/ttl_filter.h"
+#include "engine/write_batch.h"
+
+namespace redrock::engine {
+
+namespace {
+
+const char* const kCfNames[] = {rocksdb::kDefaultColumnFamilyName.c_str(), "meta", "data", "zscore",
+                                "expire"};
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound();
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+uint64_t NowMicros() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+}  // namespace
+
+bool ParseFsyncMode(std::string_view text, FsyncMode* mode) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower == "always") {
+    *mode = FsyncMode::kAlways;
+  } else if (lower == "everysec") {
+    *mode = FsyncMode::kEverySec;
+  } else if (lower == "no") {
+    *mode = FsyncMode::kNo;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const char* FsyncModeName(FsyncMode mode) {
+  switch (mode) {
+    case FsyncMode::kAlways:
+      return "always";
+    case FsyncMode::kEverySec:
+      return "everysec";
+    case FsyncMode::kNo:
+      return "no";
+  }
+  return "everysec";
+}
+
+Engine::Engine(const EngineOptions& options)
+    : options_(options),
+      fsync_(options.fsync),
+      locks_(std::make_unique<KeyLocks>()),
+      key_counts_(new std::atomic<int64_t>[options.databases]),
+      expire_counts_(new std::atomic<int64_t>[options.databases]),
+      expire_cursor_ms_(options.databases, 0) {
+  for (int i = 0; i < options.databases; i++) {
+    key_counts_[i] = 0;
+    expire_counts_[i] = 0;
+  }
+}
+
+Status Engine::Open(const EngineOptions& options, std::unique_ptr<Engine>* engine) {
+  if (options.databases < 1 || options.databases > 65535) {
+    return Status::InvalidArgument("databases must be between 1 and 65535");
+  }
+  std::unique_ptr<Engine> e(new Engine(options));
+  REDROCK_RETURN_IF_ERROR(e->OpenDb());
+  e->StartBackground();
+  *engine = std::move(e);
+  return Status::OK();
+}
+
+Engine::~Engine() {
+  Close();
+}
+
+Status Engine::OpenDb() {
+  std::error_code ec;
+  std::filesystem::create_directories(options_.dir, ec);
+  if (ec) return Status::IOError("cannot create " + options_.dir + ": " + ec.message());
+
+  rocksdb::DBOptions db_opts;
+  db_opts.create_if_missing = true;
+  db_opts.create_missing_column_families = true;
+  db_opts.max_background_jobs = std::max(2, options_.background_jobs);
+  db_opts.bytes_per_sync = 1 << 20;
+  db_opts.wal_bytes_per_sync = 0;
+  db_opts.keep_log_file_num = 5;
+  db_opts.max_log_file_size = 16 << 20;
+  // Bound the WAL so a restart replays only a short tail, whatever the dataset size.
+  db_opts.max_total_wal_size = 4 * options_.write_buffer_bytes;
+  db_opts.avoid_flush_during_shutdown = false;
+
+  block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
+
+  auto table_options = [&](bool whole_key_bloom) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = block_cache_;
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
+    t.whole_key_filtering = whole_key_bloom;
+    t.cache_index_and_filter_blocks = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+    t.format_version = 5;
+    return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
+  };
+  auto base_cf = [&]() {
+    rocksdb::ColumnFamilyOptions cf;
+    cf.write_buffer_size = options_.write_buffer_bytes;
+    cf.max_write_buffer_number = 3;
+    cf.level_compaction_dynamic_level_bytes = true;
+    cf.compression = rocksdb::kLZ4Compression;
+    cf.bottommost_compression = rocksdb::kZSTD;
+    cf.periodic_compaction_seconds = options_.periodic_compaction_seconds;
+    return cf;
+  };
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (int i = 0; i < kNumCf; i++) {
+    rocksdb::ColumnFamilyOptions cf = base_cf();
+    switch (i) {
+      case kDefault:
+        cf.merge_operator = NewCounterMergeOperator();
+        cf.write_buffer_size = 4 << 20;
+        break;
+      case kMeta:
+        cf.table_factory = table_options(true);
+        cf.compaction_filter_factory = NewMetaTtlFilterFactory();
+        break;
+      case kData:
+      case kZScore:
+        cf.table_factory = table_options(true);
+        break;
+      case kExpire:
+        cf.write_buffer_size = 16 << 20;
+        // The expiry index is a queue: entries are deleted soon after insertion. Compact
+        // files dense with tombstones so the cycle does not wade through them.
+        cf.table_properties_collector_factories.emplace_back(
+            rocksdb::NewCompactOnDeletionCollectorFactory(1024, 512));
+        break;
+    }
+    descs.emplace_back(kCfNames[i], cf);
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_opts, options_.dir, descs, &handles, &db);
+  if (!s.ok()) return FromRocks(s);
+  db_ = db;
+  cfs_ = handles;
+  REDROCK_RETURN_IF_ERROR(LoadCounters());
+  last_version_.store(std::max(last_version_.load(), NowMicros()));
+  last_save_unix_.store(NowMs() / 1000);
+  return Status::OK();
+}
+
+Status Engine::LoadCounters() {
+  for (int db = 0; db < options_.databases; db++) {
+    for (int which = 0; which < 2; which++) {
+      std::string value;
+      std::string key = which == 0 ? KeyCountKey(db) : ExpireCountKey(db);
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cfs_[kDefault], key, &value);
+      int64_t n = 0;
+      if (s.ok() && value.size() == 8) {
+        n = static_cast<int64_t>(DecodeFixed64(value.data()));
+      } else if (!s.ok() && !s.IsNotFound()) {
+        return FromRocks(s);
+      }
+      (which == 0 ? key_counts_ : expire_counts_)[db].store(n);
+    }
+  }
+  return Status::OK();
+}
+
+void Engine::CloseDb() {
+  if (db_ == nullptr) return;
+  db_->FlushWAL(true);
+  for (auto* h : cfs_)
+    db_->DestroyColumnFamilyHandle(h);
+  cfs_.clear();
+  rocksdb::Status s = db_->Close();
+  if (!s.ok()) spdlog::warn("closing RocksDB: {}", s.ToString());
+  delete db_;
+  db_ = nullptr;
+}
+
+Status Engine::Close() {
+  StopBackground();
+  CloseDb();
+  return Status::OK();
+}
+
+Status Engine::Reload() {
+  StopBackground();
+  CloseDb();
+  REDROCK_RETURN_IF_ERROR(OpenDb());
+  std::fill(expire_cursor_ms_.begin(), expire_cursor_ms_.end(), 0);
+  StartBackground();
+  return Status::OK();
+}
+
+void Engine::SetFsyncMode(FsyncMode mode) {
+  fsync_.store(mode, std::memory_order_relaxed);
+}
+
+Status Engine::SyncWal() {
+  if (db_ == nullptr) return Status::OK();
+  wal_syncs_.fetch_add(1, std::memory_order_relaxed);
+  return FromRocks(db_->SyncWAL());
+}
+
+Status Engine::FlushMemtables() {
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Flush(fo, cfs_)));
+  last_save_unix_.store(NowMs() / 1000);
+  return Status::OK();
+}
+
+Status Engine::CreateCheckpoint(const std::string& dir) {
+  rocksdb::Checkpoint* cp = nullptr;
+  REDROCK_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_, &cp)));
+  std::unique_ptr<rocksdb::Checkpoint> holder(cp);
+  // log_size_for_flush = 0: always flush first, so the checkpoint is SST files only.
+  REDROCK_RETURN_IF_ERROR(FromRocks(cp->CreateCheckpoint(dir, 0)));
+  last_save_unix_.store(NowMs() / 1000);
+  return Status::OK();
+}
+
+Status Engine::CompactAll() {
+  rocksdb::CompactRangeOptions opts;
+  opts.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* cf : cfs_) {
+    REDROCK_RETURN_IF_ERROR(FromRocks(db_->CompactRange(opts, cf, nullptr, nullptr)));
+  }
+  return Status::OK();
+}
+
+int64_t Engine::KeyCount(int db) const {
+  if (db < 0 || db >= options_.databases) return 0;
+  return key_counts_[db].load(std::memory_order_relaxed);
+}
+
+int64_t Engine::ExpireCount(int db) const {
+  if (db < 0 || db >= options_.databases) return 0;
+  return expire_counts_[db].load(std::memory_order_relaxed);
+}
+
+Status Engine::Commit(rocksdb::WriteBatch* batch,
+                      const std::vector<std::pair<int, int64_t>>& key_deltas,
+                      const std::vector<std::pair<int, int64_t>>& expire_deltas) {
+  rocksdb::WriteOptions wo;
+  wo.sync = fsync_mode() == FsyncMode::kAlways;
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, batch)));
+  for (const auto& [db, d] : key_deltas)
+    key_counts_[db].fetch_add(d, std::memory_order_relaxed);
+  for (const auto& [db, d] : expire_deltas) {
+    expire_counts_[db].fetch_add(d, std::memory_order_relaxed);
+  }
+  return Status::OK();
+}
+
+uint64_t Engine::NewVersion() {
+  uint64_t now = NowMicros();
+  uint64_t prev = last_version_.load(std::memory_order_relaxed);
+  uint64_t next;
+  do {
+    next = std::max(prev + 1, now);
+  } while (!last_version_.compare_exchange_weak(prev, next, std::memory_order_relaxed));
+  return next;
+}
+
+Status Engine::FlushDb(int db) {
+  AllKeysLockGuard all(*locks_);
+  rocksdb::WriteBatch batch;
+  std::string begin = DbPrefix(db), end = DbPrefix(db + 1);
+  for (int i = kMeta; i < kNumCf; i++)
+    batch.DeleteRange(cfs_[i], begin, end);
+  std::string zero;
+  PutFixed64(&zero, 0);
+  batch.Put(cfs_[kDefault], KeyCountKey(db), zero);
+  batch.Put(cfs_[kDefault], ExpireCountKey(db), zero);
+  rocksdb::WriteOptions wo;
+  wo.sync = fsync_mode() == FsyncMode::kAlways;
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch)));
+  key_counts_[db].store(0);
+  expire_counts_[db].store(0);
+  return Status::OK();
+}
+
+Status Engine::FlushAll() {
+  AllKeysLockGuard all(*locks_);
+  rocksdb::WriteBatch batch;
+  std::string begin = DbPrefix(0), end = DbPrefix(options_.databases);
+  for (int i = kMeta; i < kNumCf; i++)
+    batch.DeleteRange(cfs_[i], begin, end);
+  std::string zero;
+  PutFixed64(&zero, 0);
+  for (int db = 0; db < options_.databases; db++) {
+    batch.Put(cfs_[kDefault], KeyCountKey(db), zero);
+    batch.Put(cfs_[kDefault], ExpireCountKey(db), zero);
+  }
+  rocksdb::WriteOptions wo;
+  wo.sync = fsync_mode() == FsyncMode::kAlways;
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch)));
+  for (int db = 0; db < options_.databases; db++) {
+    key_counts_[db].store(0);
+    expire_counts_[db].store(0);
+  }
+  return Status::OK();
+}
+
+int64_t Engine::ExpireCycle(uint64_t now_ms, int64_t max_keys) {
+  int64_t removed = 0;
+  expire_cycles_.fetch_add(1, std::memory_order_relaxed);
+  for (int db = 0; db < options_.databases && removed < max_keys; db++) {
+    if (expire_counts_[db].load(std::memory_order_relaxed) <= 0) continue;
+    // Start a little before where the last pass stopped: a writer that read the clock just
+    // before that pass may have inserted an entry slightly behind it.
+    uint64_t from = expire_cursor_ms_[db] > 5000 ? expire_cursor_ms_[db] - 5000 : 0;
+    std::string lower = ExpireKey(db, from, "");
+    std::string upper = ExpireKey(db, now_ms + 1, "");
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cfs_[kExpire]));
+    uint64_t last_ts = from;
+    for (it->Seek(lower); it->Valid() && removed < max_keys; it->Next()) {
+      int entry_db;
+      uint64_t ts;
+      std::string_view key;
+      rocksdb::Slice k = it->key();
+      if (!ParseExpireKey(std::string_view(k.data(), k.size()), &entry_db, &ts, &key)) continue;
+      std::string user_key(key);
+      last_ts = ts;
+      KeyLockGuard guard(*locks_, db, user_key);
+      std::string raw;
+      rocksdb::Status s =
+          db_->Get(rocksdb::ReadOptions(), cfs_[kMeta], MetaKey(db, user_key), &raw);
+      Batch batch(this);
+      MetaRecord meta;
+      if (s.ok() && DecodeMeta(raw, &meta).ok() && meta.expire_ms == ts) {
+        batch.DeleteMeta(db, user_key, meta);
+        if (batch.Commit().ok()) {
+          expired_keys_.fetch_add(1, std::memory_order_relaxed);
+          removed++;
+        }
+      } else if (s.ok() || s.IsNotFound()) {
+        // A re-read under the lock may find the entry itself already gone (a writer removed
+        // it between our iterator's view and the lock); only a live entry is stale.
+        std::string tmp;
+        if (db_->Get(rocksdb::ReadOptions(), cfs_[kExpire], it->key(), &tmp).ok()) {
+          batch.DeleteStaleExpireEntry(db, ts, user_key);
+          if (batch.Commit().ok()) expired_stale_.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+    }
+    expire_cursor_ms_[db] = std::max(expire_cursor_ms_[db], last_ts);
+  }
+  return removed;
+}
+
+void Engine::StartBackground() {
+  std::lock_guard<std::mutex> l(bg_mu_);
+  bg_stop_ = false;
+  bg_thread_ = std::thread([this] { BackgroundLoop(); });
+}
+
+void Engine::StopBackground() {
+  {
+    std::lock_guard<std::mutex> l(bg_mu_);
+    bg_stop_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_thread_.joinable()) bg_thread_.join();
+}
+
+void Engine::BackgroundLoop() {
+  auto last_sync = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> l(bg_mu_);
+  while (!bg_stop_) {
+    int hz = std::clamp(options_.active_expire_hz, 1, 500);
+    bg_cv_.wait_for(l, std::chrono::milliseconds(1000 / hz));
+    if (bg_stop_) break;
+    l.unlock();
+    if (options_.active_expire_hz > 0) {
+      // Keep going while a pass hits its budget, like Redis's adaptive cycle, but yield
+      // between passes.
+      for (int i = 0; i < 10 && ExpireCycle(NowMs(), 1000) >= 1000; i++) {
+      }
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (fsync_mode() == FsyncMode::kEverySec && now - last_sync >= std::chrono::seconds(1)) {
+      Status s = SyncWal();
+      if (!s.ok()) spdlog::error("WAL sync failed: {}", s.ToString());
+      last_sync = now;
+    }
+    l.lock();
+  }
+}
+
+EngineStats Engine::stats() const {
+  EngineStats s;
+  s.expired_keys = expired_keys_.load();
+  s.expired_stale_entries = expired_stale_.load();
+  s.active_expire_cycles = expire_cycles_.load();
+  s.wal_syncs = wal_syncs_.load();
+  s.last_save_unix = last_save_unix_.load();
+  return s;
+}
+
+uint64_t Engine::IntProperty(const std::string& name) const {
+  if (db_ == nullptr) return 0;
+  uint64_t total = 0;
+  for (auto* cf : cfs_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(cf, name, &v)) total += v;
+  }
+  return total;
+}
+
+uint64_t Engine::DiskUsage() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  // Top level only: checkpoints below `dir` share the SST files through hard links.
+  for (const auto& entry : std::filesystem::directory_iterator(options_.dir, ec)) {
+    if (entry.is_regular_file(ec)) total += entry.file_size(ec);
+  }
+  return total;
+}
+
+}  // namespace redrock::engine
