@@ -15,9 +15,9 @@ using Request = std::vector<std::string>;
 
 // Input limits; a client over a limit gets the error and is disconnected.
 struct ParserLimits {
-  int64_t max_bulk_len = 512LL * 1024 * 1024;    // proto-max-bulk-len
+  int64_t max_bulk_len = 512LL * 1024 * 1024;        // proto-max-bulk-len
   int64_t max_multibulk_len = 1024LL * 1024 * 1024;  // elements in one request
-  size_t max_inline_len = 64 * 1024;             // inline request line, bytes
+  size_t max_inline_len = 64 * 1024;                 // inline request line, bytes
 };
 
 class RequestParser {
@@ -42,13 +42,28 @@ class RequestParser {
   void set_limits(const ParserLimits& limits) { limits_ = limits; }
 
  private:
+  // What the bytes at the front of the stream belong to.
+  enum class Mode { kStart, kInline, kMultibulk };
+
+  bool ParseInline(std::string_view data, size_t* pos, std::vector<Request>* out);
+  bool ParseMultibulk(std::string_view data, size_t* pos, std::vector<Request>* out);
+  bool ReadHeaderLine(std::string_view data, size_t* pos, bool* complete);
+  bool ProcessCountLine();
+  bool ProcessBulkHeaderLine();
+  void ReadBulk(std::string_view data, size_t* pos, std::vector<Request>* out);
+  bool Fail(std::string message);
+
   ParserLimits limits_;
   std::string error_;
-  // Implementation state (helper owns the details).
-  std::string pending_;       // bytes of an unfinished line (header, inline request)
-  Request current_;           // arguments of the multibulk request being built
-  int64_t multibulk_left_ = 0;  // arguments still expected; 0 = between requests
+  Mode mode_ = Mode::kStart;
+  std::string pending_;         // bytes of an unfinished line (header, inline request)
+  bool line_cr_ = false;        // a header line's '\r' arrived; the byte after it has not
+  bool line_blind_ = false;     // a NUL preceded the line end, which Redis then never sees
+  Request current_;             // arguments of the multibulk request being built
+  size_t current_bytes_ = 0;    // bytes held in current_
+  int64_t multibulk_left_ = 0;  // arguments still expected; 0 = expecting the '*' line
   int64_t bulk_len_ = -1;       // length of the bulk being read; -1 = expecting '$' header
+  int bulk_tail_ = 0;           // bytes of the "\r\n" after the bulk still to skip
   bool failed_ = false;
 };
 
