@@ -13,6 +13,7 @@
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/access_clock.h"
 #include "engine/coding.h"
 #include "engine/counter_merge.h"
 #include "engine/key_format.h"
@@ -24,8 +25,9 @@ namespace redrock::engine {
 
 namespace {
 
-const char* const kCfNames[] = {rocksdb::kDefaultColumnFamilyName.c_str(), "meta", "data", "zscore",
-                                "expire"};
+// "default" is RocksDB's kDefaultColumnFamilyName, spelled out: a static array must not depend
+// on another library's static initialisation order.
+const char* const kCfNames[] = {"default", "meta", "data", "zscore", "expire"};
 
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
@@ -73,6 +75,7 @@ Engine::Engine(const EngineOptions& options)
     : options_(options),
       fsync_(options.fsync),
       locks_(std::make_unique<KeyLocks>()),
+      access_clock_(std::make_unique<AccessClock>()),
       key_counts_(new std::atomic<int64_t>[options.databases]),
       expire_counts_(new std::atomic<int64_t>[options.databases]),
       expire_cursor_ms_(options.databases, 0) {
@@ -171,6 +174,10 @@ Status Engine::OpenDb() {
   db_ = db;
   cfs_ = handles;
   REDROCK_RETURN_IF_ERROR(LoadCounters());
+  // Keys that expired while the server was down leave before the first client arrives, so
+  // DBSIZE right after a restart matches what Redis reports after loading its data. Bounded:
+  // any rest goes to the background cycle.
+  ExpireCycle(NowMs(), 100000);
   last_version_.store(std::max(last_version_.load(), NowMicros()));
   last_save_unix_.store(NowMs() / 1000);
   return Status::OK();
@@ -329,6 +336,7 @@ Status Engine::FlushAll() {
     key_counts_[db].store(0);
     expire_counts_[db].store(0);
   }
+  access_clock_->Clear(NowMs());
   return Status::OK();
 }
 
@@ -380,6 +388,20 @@ int64_t Engine::ExpireCycle(uint64_t now_ms, int64_t max_keys) {
     expire_cursor_ms_[db] = std::max(expire_cursor_ms_[db], last_ts);
   }
   return removed;
+}
+
+void Engine::ReapExpired(int db, std::string_view key, uint64_t expire_ms) {
+  if (KeyLockGuard::HeldByThisThread() || db_ == nullptr) return;
+  KeyLockGuard guard(*locks_, db, key);
+  std::string raw;
+  if (!db_->Get(rocksdb::ReadOptions(), cfs_[kMeta], MetaKey(db, key), &raw).ok()) return;
+  MetaRecord meta;
+  if (!DecodeMeta(raw, &meta).ok() || meta.expire_ms != expire_ms || !meta.ExpiredAt(NowMs())) {
+    return;
+  }
+  Batch batch(this);
+  batch.DeleteMeta(db, key, meta);
+  if (batch.Commit().ok()) expired_keys_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Engine::StartBackground() {

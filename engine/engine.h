@@ -25,6 +25,7 @@ class Statistics;
 namespace redrock::engine {
 
 class KeyLocks;
+class AccessClock;
 
 // Redis's appendfsync policies mapped onto the RocksDB WAL.
 enum class FsyncMode { kAlways, kEverySec, kNo };
@@ -115,11 +116,18 @@ class Engine {
   rocksdb::ColumnFamilyHandle* expire_cf() const { return cfs_[kExpire]; }
   rocksdb::ColumnFamilyHandle* internal_cf() const { return cfs_[kDefault]; }
   KeyLocks& locks() { return *locks_; }
+  // Last-access times for OBJECT IDLETIME (memory only).
+  AccessClock& access_clock() { return *access_clock_; }
 
   // Applies `batch` atomically with the configured durability, then adds the per-db deltas of
   // key and expire counts (which the batch must already carry as merge operands).
   Status Commit(rocksdb::WriteBatch* batch, const std::vector<std::pair<int, int64_t>>& key_deltas,
                 const std::vector<std::pair<int, int64_t>>& expire_deltas);
+
+  // Deletes (db, key) if its record still carries `expire_ms` and that time has passed: the
+  // lazy half of expiry, called by reads that find an expired record. Does nothing when the
+  // calling thread holds key locks (the active cycle will get the key instead).
+  void ReapExpired(int db, std::string_view key, uint64_t expire_ms);
 
   // A fresh version number for a collection (strictly increasing, also across restarts).
   uint64_t NewVersion();
@@ -141,6 +149,7 @@ class Engine {
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::unique_ptr<KeyLocks> locks_;
+  std::unique_ptr<AccessClock> access_clock_;
 
   std::unique_ptr<std::atomic<int64_t>[]> key_counts_;
   std::unique_ptr<std::atomic<int64_t>[]> expire_counts_;

@@ -23,6 +23,7 @@ const char* TypeName(ValueType type);
 // Bits of MetaRecord::flags.
 enum MetaFlag : uint8_t {
   kMetaRawString = 1 << 0,  // a string modified in place (APPEND/SETRANGE): encoding "raw"
+  kMetaNotInt = 1 << 1,     // a string Redis would not int-encode (INCRBYFLOAT results)
 };
 
 // One Redis key's record in the meta column family.

@@ -6,6 +6,14 @@
 
 namespace redrock::engine {
 
+namespace {
+thread_local int locks_held = 0;
+}  // namespace
+
+bool KeyLockGuard::HeldByThisThread() {
+  return locks_held > 0;
+}
+
 KeyLocks::KeyLocks(size_t stripes) : mutexes_(stripes) {}
 
 size_t KeyLocks::StripeOf(int db, std::string_view key) const {
@@ -17,6 +25,7 @@ size_t KeyLocks::StripeOf(int db, std::string_view key) const {
 KeyLockGuard::KeyLockGuard(KeyLocks& locks, int db, std::string_view key) : locks_(locks) {
   held_.push_back(locks.StripeOf(db, key));
   locks_.Stripe(held_[0]).lock();
+  locks_held++;
 }
 
 KeyLockGuard::KeyLockGuard(KeyLocks& locks,
@@ -29,21 +38,25 @@ KeyLockGuard::KeyLockGuard(KeyLocks& locks,
   held_.erase(std::unique(held_.begin(), held_.end()), held_.end());
   for (size_t i : held_)
     locks_.Stripe(i).lock();
+  locks_held++;
 }
 
 KeyLockGuard::~KeyLockGuard() {
   for (auto it = held_.rbegin(); it != held_.rend(); ++it)
     locks_.Stripe(*it).unlock();
+  locks_held--;
 }
 
 AllKeysLockGuard::AllKeysLockGuard(KeyLocks& locks) : locks_(locks) {
   for (size_t i = 0; i < locks_.stripes(); i++)
     locks_.Stripe(i).lock();
+  locks_held++;
 }
 
 AllKeysLockGuard::~AllKeysLockGuard() {
   for (size_t i = locks_.stripes(); i-- > 0;)
     locks_.Stripe(i).unlock();
+  locks_held--;
 }
 
 }  // namespace redrock::engine

@@ -28,6 +28,10 @@ class KeyLocks {
 // Holds the stripes of a set of keys (possibly in several dbs) for its lifetime.
 class KeyLockGuard {
  public:
+  // True while the calling thread holds any key lock (guards against self-deadlock in code
+  // that may be reached both with and without locks held).
+  static bool HeldByThisThread();
+
   KeyLockGuard(KeyLocks& locks, int db, std::string_view key);
   // Locks every (db, key) pair given.
   KeyLockGuard(KeyLocks& locks, const std::vector<std::pair<int, std::string_view>>& keys);

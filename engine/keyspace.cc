@@ -42,7 +42,11 @@ Status Keyspace::ReadMeta(int db, std::string_view key, MetaRecord* meta, bool* 
 Status Keyspace::GetLive(int db, std::string_view key, MetaRecord* meta) const {
   bool present = false;
   REDROCK_RETURN_IF_ERROR(ReadMeta(db, key, meta, &present));
-  if (!present || meta->ExpiredAt(NowMs())) return Status::NotFound();
+  if (!present) return Status::NotFound();
+  if (meta->ExpiredAt(NowMs())) {
+    engine_->ReapExpired(db, key, meta->expire_ms);
+    return Status::NotFound();
+  }
   return Status::OK();
 }
 
@@ -98,23 +102,11 @@ Status Keyspace::Expire(int db, std::string_view key, uint64_t when_ms, ExpireCo
   REDROCK_RETURN_IF_ERROR(ReadMeta(db, key, &meta, &present));
   uint64_t now = NowMs();
   if (!present || meta.ExpiredAt(now)) return Status::OK();
-  // A key without TTL counts as an infinite TTL for GT/LT, as in Redis.
-  switch (cond) {
-    case ExpireCondition::kAlways:
-      break;
-    case ExpireCondition::kNX:
-      if (meta.HasExpire()) return Status::OK();
-      break;
-    case ExpireCondition::kXX:
-      if (!meta.HasExpire()) return Status::OK();
-      break;
-    case ExpireCondition::kGT:
-      if (!meta.HasExpire() || when_ms <= meta.expire_ms) return Status::OK();
-      break;
-    case ExpireCondition::kLT:
-      if (meta.HasExpire() && when_ms >= meta.expire_ms) return Status::OK();
-      break;
-  }
+  // Redis's order of checks; a key without TTL counts as an infinite TTL for GT/LT.
+  if (cond.nx && meta.HasExpire()) return Status::OK();
+  if (cond.xx && !meta.HasExpire()) return Status::OK();
+  if (cond.gt && (!meta.HasExpire() || when_ms <= meta.expire_ms)) return Status::OK();
+  if (cond.lt && meta.HasExpire() && when_ms >= meta.expire_ms) return Status::OK();
   Batch batch(engine_);
   if (when_ms <= now) {
     batch.DeleteMeta(db, key, meta);
@@ -232,33 +224,62 @@ Status Keyspace::Keys(int db, std::string_view pattern, std::vector<std::string>
 Status Keyspace::RandomKey(int db, std::string* key) const {
   if (engine_->KeyCount(db) <= 0) return Status::NotFound();
   thread_local std::mt19937_64 rng(std::random_device{}());
-  std::string end = DbPrefix(db + 1);
+  std::string begin = DbPrefix(db), end = DbPrefix(db + 1);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->meta_cf()));
   uint64_t now = NowMs();
-  // Seek to a random point of the key space; wrap around at the end. Keys are not uniformly
-  // spread over byte strings, so this is "random" the way Redis's is: good enough for
-  // sampling, not a uniform draw.
-  for (int attempt = 0; attempt < 100; attempt++) {
-    std::string target = DbPrefix(db);
-    uint64_t r = rng();
-    for (int i = 0; i < 8; i++)
-      target.push_back(static_cast<char>(r >> (8 * i)));
-    if (attempt % 2 == 1) target.resize(2 + (r % 3));  // also sample short keys' region
+  auto live_key = [&](std::string* out) {
+    uint64_t expire_ms = 0;
+    PeekMetaExpire(View(it->value()), &expire_ms);
+    if (expire_ms != 0 && expire_ms <= now) return false;
+    int key_db;
+    std::string_view k;
+    if (!ParseMetaKey(View(it->key()), &key_db, &k)) return false;
+    out->assign(k);
+    return true;
+  };
+
+  // Small dbs: a uniform draw over all live keys.
+  if (engine_->KeyCount(db) <= 256) {
+    std::vector<std::string> keys;
+    std::string k;
+    for (it->Seek(begin); it->Valid(); it->Next()) {
+      if (live_key(&k)) keys.push_back(k);
+    }
+    REDROCK_RETURN_IF_ERROR(FromRocks(it->status()));
+    if (keys.empty()) return Status::NotFound();
+    *key = keys[rng() % keys.size()];
+    return Status::OK();
+  }
+
+  // Large dbs: seek to a random point between the first and the last key (bytes drawn
+  // between theirs where they differ), then step a few records on. Not a uniform draw (dense
+  // regions of the key space are under-sampled), but cheap and spread over the whole db,
+  // which is what RANDOMKEY callers rely on.
+  it->Seek(begin);
+  if (!it->Valid()) return Status::NotFound();
+  std::string first = it->key().ToString();
+  it->SeekToLast();
+  if (!it->Valid()) return Status::NotFound();
+  std::string last = it->key().ToString();
+  for (int attempt = 0; attempt < 32; attempt++) {
+    std::string target;
+    size_t i = 0;
+    while (i < first.size() && i < last.size() && first[i] == last[i])
+      target.push_back(first[i++]);
+    uint8_t lo = i < first.size() ? static_cast<uint8_t>(first[i]) : 0;
+    uint8_t hi = i < last.size() ? static_cast<uint8_t>(last[i]) : 255;
+    target.push_back(static_cast<char>(lo + rng() % (hi - lo + 1)));
+    for (int j = 0; j < 6; j++)
+      target.push_back(static_cast<char>(rng()));
     it->Seek(target);
-    if (!it->Valid()) it->Seek(DbPrefix(db));
-    // Walk a few records forward from the landing point to step over expired ones.
+    for (uint64_t skip = rng() % 8; skip > 0 && it->Valid(); skip--)
+      it->Next();
+    if (!it->Valid()) it->Seek(begin);
     for (int step = 0; step < 16 && it->Valid(); step++, it->Next()) {
-      uint64_t expire_ms = 0;
-      PeekMetaExpire(View(it->value()), &expire_ms);
-      if (expire_ms != 0 && expire_ms <= now) continue;
-      int key_db;
-      std::string_view k;
-      if (!ParseMetaKey(View(it->key()), &key_db, &k)) continue;
-      key->assign(k);
-      return Status::OK();
+      if (live_key(key)) return Status::OK();
     }
   }
   REDROCK_RETURN_IF_ERROR(FromRocks(it->status()));

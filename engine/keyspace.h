@@ -16,8 +16,10 @@ namespace redrock::engine {
 class Engine;
 class Batch;
 
-// EXPIRE's NX / XX / GT / LT options.
-enum class ExpireCondition { kAlways, kNX, kXX, kGT, kLT };
+// EXPIRE's NX / XX / GT / LT options (XX combines with GT or LT, as in Redis).
+struct ExpireCondition {
+  bool nx = false, xx = false, gt = false, lt = false;
+};
 
 class Keyspace {
  public:
@@ -25,7 +27,8 @@ class Keyspace {
 
   // Reads the record stored for (db, key), live or expired: *present is false when none.
   Status ReadMeta(int db, std::string_view key, MetaRecord* meta, bool* present) const;
-  // Reads the live record: NotFound when missing or expired.
+  // Reads the live record: NotFound when missing or expired (an expired record is deleted
+  // on the way, as Redis does on access, unless the caller holds key locks).
   Status GetLive(int db, std::string_view key, MetaRecord* meta) const;
 
   // Number of `keys` that exist (a key named twice counts twice).

@@ -202,7 +202,8 @@ Status StringType::IncrByFloat(int db, std::string_view key, long double delta,
   }
   *result = FormatLongDoubleHuman(sum);
   Batch batch(engine_);
-  batch.PutMeta(db, key, stored ? &meta : nullptr, StringRecord(*result, expire));
+  // Redis stores the result as a plain string object, never int-encoded.
+  batch.PutMeta(db, key, stored ? &meta : nullptr, StringRecord(*result, expire, kMetaNotInt));
   return batch.Commit();
 }
 
@@ -291,7 +292,8 @@ Status StringType::SetRange(int db, std::string_view key, uint64_t offset, std::
 
 const char* StringType::Encoding(const MetaRecord& meta) {
   int64_t v;
-  if (!(meta.flags & kMetaRawString) && meta.value.size() <= 20 && ParseInt64(meta.value, &v)) {
+  if (!(meta.flags & (kMetaRawString | kMetaNotInt)) && meta.value.size() <= 20 &&
+      ParseInt64(meta.value, &v)) {
     return "int";
   }
   if (!(meta.flags & kMetaRawString) && meta.value.size() <= 44) return "embstr";

@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "protocol/reply_writer.h"
@@ -33,12 +34,14 @@ enum CommandFlag : uint32_t {
   kCmdLoading = 1u << 7,
   kCmdStale = 1u << 8,
   kCmdFast = 1u << 9,
-  kCmdNoAuth = 1u << 10,   // allowed before AUTH
-  kCmdNoMulti = 1u << 11,  // not allowed inside MULTI
+  kCmdNoAuth = 1u << 10,     // allowed before AUTH
+  kCmdNoMulti = 1u << 11,    // not allowed inside MULTI
   kCmdExclusive = 1u << 12,  // runs with every other command excluded (DEBUG RELOAD, FLUSHALL)
   kCmdSortForScript = 1u << 13,
   kCmdSkipMonitor = 1u << 14,
   kCmdAllowBusy = 1u << 15,
+  kCmdNoTouch = 1u << 16,  // does not count as an access for OBJECT IDLETIME (TYPE, TTL...)
+  kCmdNoAsyncLoading = 1u << 16,
 };
 
 // Everything a handler needs for one call.
@@ -57,8 +60,8 @@ struct CommandSpec {
   std::string name;  // lower case; "config|get" style for subcommands
   int arity;         // Redis convention: n > 0 exactly n, n < 0 at least -n (name included)
   uint32_t flags;
-  int first_key;     // 0 = no keys
-  int last_key;      // -1 = last argument
+  int first_key;  // 0 = no keys
+  int last_key;   // -1 = last argument
   int key_step;
   CommandHandler handler;
   std::string group;    // "string", "generic", "connection", "server", ...
@@ -66,10 +69,19 @@ struct CommandSpec {
   std::string since = "1.0.0";
   std::vector<std::string> acl_categories;  // "@read", "@write", "@fast", ...
   std::vector<CommandSpec> subcommands;     // CONFIG GET, CLIENT LIST, ...
+  std::vector<std::string> tips;            // COMMAND INFO tips ("nondeterministic_output")
+  std::string complexity;                   // COMMAND DOCS complexity
+  uint32_t id = 0;  // dense index assigned by CommandTable::Register (per-command stats)
 };
 
 class CommandTable {
  public:
+  CommandTable() = default;
+  CommandTable(const CommandTable& other);
+  CommandTable& operator=(const CommandTable& other);
+  CommandTable(CommandTable&&) = default;  // map nodes move, so the index stays valid
+  CommandTable& operator=(CommandTable&&) = default;
+
   // Adds a command; its name is lower-cased.
   void Register(CommandSpec spec);
   // Looks up by name, case-insensitively; nullptr when unknown.
@@ -78,12 +90,23 @@ class CommandTable {
   const CommandSpec* FindSub(const CommandSpec& parent, std::string_view sub) const;
   const std::map<std::string, CommandSpec>& all() const { return commands_; }
   size_t size() const { return commands_.size(); }
+  // Number of ids handed out (commands plus subcommands); ids are < this.
+  uint32_t id_count() const { return next_id_; }
 
   // Positions of the key arguments of `args` under `spec` (COMMAND GETKEYS, key locks).
   static std::vector<size_t> KeyPositions(const CommandSpec& spec, const protocol::Request& args);
 
  private:
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  void RebuildIndex();
+
   std::map<std::string, CommandSpec> commands_;
+  // Hash index over commands_ for the per-request lookup.
+  std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> index_;
+  uint32_t next_id_ = 0;
 };
 
 // Registration blocks, one per family file.

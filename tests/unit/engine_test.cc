@@ -111,6 +111,21 @@ TEST_F(EngineTest, ExpiredKeysAreInvisibleAtOnce) {
   int64_t n;
   ASSERT_TRUE(keyspace().Exists(0, {"k"}, &n).ok());
   EXPECT_EQ(n, 0);
+  // The read that found it expired also removed it, as Redis does on access.
+  EXPECT_EQ(engine_->KeyCount(0), 0);
+  EXPECT_EQ(engine_->ExpireCount(0), 0);
+}
+
+TEST_F(EngineTest, KeysThatExpiredWhileClosedAreGoneAfterReopen) {
+  Set(0, "brief", "v", NowMs() + 20);
+  Set(0, "lasting", "v", NowMs() + 100000);
+  ASSERT_TRUE(engine_->Close().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(40));
+  EngineOptions opts = engine_->options();
+  engine_.reset();
+  ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
+  EXPECT_EQ(engine_->KeyCount(0), 1);
+  EXPECT_EQ(engine_->ExpireCount(0), 1);
 }
 
 TEST_F(EngineTest, CountersAreExactAndSurviveReload) {
@@ -357,24 +372,40 @@ TEST_F(EngineTest, CopyOfCollectionGetsFreshVersionWithMembers) {
   EXPECT_TRUE(strings().Get(1, "h2", &s).IsWrongType());
 }
 
+ExpireCondition CondNX() {
+  return {.nx = true};
+}
+ExpireCondition CondXX() {
+  return {.xx = true};
+}
+ExpireCondition CondGT() {
+  return {.gt = true};
+}
+ExpireCondition CondLT() {
+  return {.lt = true};
+}
+
 TEST_F(EngineTest, ExpireConditions) {
   Set(0, "k", "v");
   bool applied;
   uint64_t t1 = NowMs() + 100000, t2 = NowMs() + 200000;
-  ASSERT_TRUE(keyspace().Expire(0, "k", t1, ExpireCondition::kXX, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1, CondXX(), &applied).ok());
   EXPECT_FALSE(applied);
-  ASSERT_TRUE(keyspace().Expire(0, "k", t1, ExpireCondition::kGT, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1, CondGT(), &applied).ok());
   EXPECT_FALSE(applied);  // no TTL counts as infinite
-  ASSERT_TRUE(keyspace().Expire(0, "k", t2, ExpireCondition::kLT, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t2, CondLT(), &applied).ok());
   EXPECT_TRUE(applied);
-  ASSERT_TRUE(keyspace().Expire(0, "k", t1, ExpireCondition::kNX, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1, CondNX(), &applied).ok());
   EXPECT_FALSE(applied);
-  ASSERT_TRUE(keyspace().Expire(0, "k", t1, ExpireCondition::kGT, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1, CondGT(), &applied).ok());
   EXPECT_FALSE(applied);
-  ASSERT_TRUE(keyspace().Expire(0, "k", t1, ExpireCondition::kLT, &applied).ok());
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1, CondLT(), &applied).ok());
   EXPECT_TRUE(applied);
   EXPECT_EQ(engine_->ExpireCount(0), 1);
-  ASSERT_TRUE(keyspace().Expire(0, "k", NowMs() - 1, ExpireCondition::kAlways, &applied).ok());
+  ExpireCondition xx_gt{.xx = true, .gt = true};
+  ASSERT_TRUE(keyspace().Expire(0, "k", t1 - 1, xx_gt, &applied).ok());
+  EXPECT_FALSE(applied);
+  ASSERT_TRUE(keyspace().Expire(0, "k", NowMs() - 1, ExpireCondition(), &applied).ok());
   EXPECT_TRUE(applied);
   EXPECT_EQ(Get(0, "k"), std::nullopt);
   EXPECT_EQ(engine_->KeyCount(0), 0);

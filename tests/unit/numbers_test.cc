@@ -90,7 +90,9 @@ TEST(ParseLongDoubleTest, RejectsSpacesNanGarbageAndOverlongInput) {
   }
   // Redis copies into a 5*1024 buffer with its terminator, so 5119 characters still fit.
   long double v = 0;
-  EXPECT_TRUE(ParseLongDouble("0." + std::string(5 * 1024 - 3, '5'), &v));
+  std::string digits = "0.";
+  digits.append(5 * 1024 - 3, '5');
+  EXPECT_TRUE(ParseLongDouble(digits, &v));
 }
 
 TEST(FormatInt64Test, Decimal) {

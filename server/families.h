@@ -1,0 +1,34 @@
+// Registration blocks of the server/ families that RegisterConnectionCommands and
+// RegisterServerCommands pull in, plus small helpers they share. Internal to server/.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/command.h"
+
+namespace redrock::server {
+
+void RegisterClientCommands(CommandTable* table);   // server/client_family.cc
+void RegisterConfigCommands(CommandTable* table);   // server/config_family.cc
+void RegisterCommandCommands(CommandTable* table);  // server/command_family.cc
+void RegisterInfoCommand(CommandTable* table);      // server/info.cc
+
+class Server;
+
+// The INFO text for the requested sections (none = the default sections).
+std::string GenerateInfo(Server& server, const std::vector<std::string>& sections);
+
+// True when a and b are equal ignoring ASCII case.
+bool EqualsNoCase(std::string_view a, std::string_view b);
+
+// Client names (and library names) are printable ASCII without spaces.
+bool ValidClientName(std::string_view name);
+
+// Replies with a HELP text: the first line names the command, then one entry per line, as
+// Redis's addReplyHelp does ("CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:").
+void ReplyHelp(protocol::ReplyWriter& w, std::string_view command,
+               const std::vector<std::string_view>& lines);
+
+}  // namespace redrock::server

@@ -1,0 +1,172 @@
+// redrock-server: parses redis-server style arguments, sets up logging, opens the engine,
+// registers the command families and serves until SHUTDOWN or SIGTERM/SIGINT.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "engine/engine.h"
+#include "server/command.h"
+#include "server/config.h"
+#include "server/server.h"
+#include "version.h"
+
+namespace {
+
+using redrock::server::Config;
+
+void PrintUsage(const char* prog) {
+  std::fprintf(stderr,
+               "Usage: %s [/path/to/redis.conf] [options]\n"
+               "       %s -v or --version\n"
+               "       %s -h or --help\n\n"
+               "Examples:\n"
+               "       %s (run the server with default conf)\n"
+               "       %s /etc/redrock/redis.conf\n"
+               "       %s --port 7777\n"
+               "       %s --port 7777 --dir /var/lib/redrock --appendfsync always\n"
+               "       %s /etc/myredis.conf --loglevel verbose\n",
+               prog, prog, prog, prog, prog, prog, prog, prog);
+}
+
+void PrintVersion() {
+  std::printf("Redis server v=%s sha=00000000:0 malloc=libc bits=%d build=0 redrock=%s\n",
+              redrock::kRedisCompatVersion, static_cast<int>(sizeof(void*) * 8),
+              redrock::kRedrockVersion);
+}
+
+spdlog::level::level_enum ParseLevel(const std::string& name) {
+  if (name == "debug" || name == "verbose") return spdlog::level::debug;
+  if (name == "warning") return spdlog::level::warn;
+  return spdlog::level::info;
+}
+
+// Logs to `logfile` (appending) or to stdout when it is empty. Returns false when the file
+// cannot be opened.
+bool SetUpLogging(const Config& config) {
+  const std::string logfile = config.GetString("logfile");
+  std::shared_ptr<spdlog::logger> logger;
+  try {
+    if (logfile.empty()) {
+      logger = std::make_shared<spdlog::logger>("redrock",
+                                                std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    } else {
+      logger = std::make_shared<spdlog::logger>(
+          "redrock", std::make_shared<spdlog::sinks::basic_file_sink_mt>(logfile, false));
+    }
+  } catch (const spdlog::spdlog_ex& e) {
+    std::fprintf(stderr, "Can't open the log file: %s\n", e.what());
+    return false;
+  }
+  // Close to Redis's "pid:M 01 Jan 2024 12:00:00.000 * message" lines.
+  logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %^%L%$ %v");
+  logger->set_level(ParseLevel(config.GetString("loglevel")));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+  return true;
+}
+
+redrock::engine::EngineOptions EngineOptionsFrom(const Config& config) {
+  redrock::engine::EngineOptions options;
+  options.dir = config.GetString("dir");
+  options.databases = static_cast<int>(config.GetInt("databases"));
+  redrock::engine::ParseFsyncMode(config.GetString("appendfsync"), &options.fsync);
+  options.block_cache_bytes = config.GetMemory("block-cache-size");
+  options.write_buffer_bytes = config.GetMemory("write-buffer-size");
+  options.active_expire_hz = static_cast<int>(config.GetInt("hz"));
+  return options;
+}
+
+void LogBanner(const Config& config, int port) {
+  const uint64_t maxmemory = config.GetMemory("maxmemory");
+  std::string bind;
+  for (const std::string& a : config.GetList("bind"))
+    bind += (bind.empty() ? "" : " ") + a;
+  spdlog::info("redrock {} starting (Redis {} compatible), pid={}", redrock::kRedrockVersion,
+               redrock::kRedisCompatVersion, getpid());
+  spdlog::info("Configuration: {}",
+               config.config_file().empty() ? "none (defaults and flags)" : config.config_file());
+  spdlog::info("Listening: port={} bind={}", port, bind);
+  spdlog::info("Data dir: {} (appendfsync={}, databases={})", config.GetString("dir"),
+               config.GetString("appendfsync"), config.GetInt("databases"));
+  spdlog::info("Threads: {} io threads; maxmemory={}", config.GetInt("io-threads"),
+               maxmemory == 0 ? std::string("unlimited") : Config::FormatMemory(maxmemory));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty()) {
+    if (args[0] == "-v" || args[0] == "--version") {
+      PrintVersion();
+      return 0;
+    }
+    if (args[0] == "-h" || args[0] == "--help") {
+      PrintUsage(argv[0]);
+      return 0;
+    }
+  }
+
+  Config config;
+  std::string error;
+  if (!config.LoadFromArgs(args, &error)) {
+    std::fprintf(stderr, "%s", error.c_str());
+    if (!error.empty() && error.back() != '\n') std::fputc('\n', stderr);
+    return 1;
+  }
+  if (!SetUpLogging(config)) return 1;
+  signal(SIGPIPE, SIG_IGN);
+
+  // Open the data directory first: nothing should listen for a server that cannot start.
+  redrock::engine::EngineOptions options = EngineOptionsFrom(config);
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  std::unique_ptr<redrock::engine::Engine> engine;
+  redrock::Status st = redrock::engine::Engine::Open(options, &engine);
+  if (!st.ok()) {
+    spdlog::critical("Can't open the data directory '{}': {}", options.dir, st.ToString());
+    return 1;
+  }
+
+  redrock::server::CommandTable table;
+  redrock::server::RegisterConnectionCommands(&table);
+  redrock::server::RegisterServerCommands(&table);
+  redrock::server::RegisterStringCommands(&table);
+  redrock::server::RegisterKeyCommands(&table);
+
+  redrock::server::Server server(&config, engine.get(), std::move(table));
+  if (!server.Listen(&error)) {
+    spdlog::critical("{}", error);
+    engine->Close();
+    return 1;
+  }
+  LogBanner(config, server.port());
+
+  const std::string pidfile = config.GetString("pidfile");
+  if (!pidfile.empty()) {
+    std::ofstream(pidfile) << getpid() << "\n";
+  }
+  spdlog::info("Ready to accept connections tcp");
+
+  server.Run();
+
+  spdlog::info("Closing the database (flushing the WAL)...");
+  st = engine->Close();
+  if (!pidfile.empty()) std::filesystem::remove(pidfile, ec);
+  if (!st.ok()) {
+    spdlog::error("Error closing the database: {}", st.ToString());
+    return 1;
+  }
+  spdlog::info("redrock is now ready to exit, bye bye...");
+  return 0;
+}

@@ -1,0 +1,402 @@
+"""Connection and server commands: PING ECHO SELECT QUIT RESET HELLO AUTH CLIENT COMMAND CONFIG
+INFO DBSIZE FLUSHDB FLUSHALL TIME DEBUG, and the exact texts of generic errors."""
+
+import fnmatch
+import time
+
+import harness
+from harness import CompareTestCase, decode
+
+
+class BasicConnectionTest(CompareTestCase):
+    def test_ping_echo(self):
+        self.assertSame([
+            "PING",
+            "PING hello",
+            "PING a b",
+            "ECHO",
+            "ECHO hi",
+            ["ECHO", b"\x00\xff binary"],
+            "ECHO a b",
+            "ping",
+            "PiNg",
+        ])
+
+    def test_select(self):
+        self.assertSame([
+            "SELECT 0",
+            "SET k db0",
+            "SELECT 15",
+            "GET k",
+            "SET k db15",
+            "SELECT 16",
+            "SELECT -1",
+            "SELECT abc",
+            "SELECT 1.5",
+            "SELECT",
+            "GET k",
+            "SELECT 0",
+            "GET k",
+            "DBSIZE",
+            "SELECT 9999999999999999999999",
+        ])
+
+    def test_quit_closes_after_ok(self):
+        for c in (self.a, self.b):
+            c.send(harness.encode_command("QUIT") + harness.encode_command("PING"))
+        ra, rb = self.a.read_until_closed(), self.b.read_until_closed()
+        self.assertEqual(ra, b"+OK\r\n")
+        self.assertEqual(ra, rb)
+
+    def test_reset(self):
+        self.assertSame([
+            "SELECT 3",
+            "CLIENT SETNAME before",
+            "SET k v",
+            "RESET",
+            "CLIENT GETNAME",
+            "GET k",
+            "SELECT 3",
+            "GET k",
+            "RESET extra",
+        ])
+
+    def test_hello(self):
+        self.assertSame([
+            "HELLO",
+            "HELLO 2",
+            "HELLO 2 SETNAME conn1",
+            "CLIENT GETNAME",
+            "HELLO 3 SETNAME bad\\ name",
+            "HELLO 2 AUTH default wrong",
+            "HELLO 2 AUTH default",
+            "HELLO 0",
+        ])
+        hello = decode(self.a.call("HELLO", "2"))
+        self.assertIsInstance(hello, list)
+        self.assertEqual(len(hello), 14)
+        fields = dict(zip(hello[::2], hello[1::2]))
+        self.assertEqual(fields[b"version"], b"7.0.15")
+        self.assertEqual(fields[b"proto"], 2)
+        self.assertEqual(fields[b"id"], decode(self.a.call("CLIENT", "ID")))
+
+    def test_auth_without_password_configured(self):
+        self.assertSame(["AUTH foo", "AUTH default foo", "AUTH", "AUTH a b c", "PING"])
+
+    def test_unknown_command_and_arity_errors(self):
+        self.assertSame([
+            "FOOBAR",
+            "FOOBAR a b",
+            "foobar 'with space' x",
+            ["NOPE", "x" * 200, "y"],
+            "NOPE a b c d e f g h i j k l m n o p q r s t u v w x y z",
+            "GET",
+            "GET a b",
+            "SET k",
+            "set",
+            "MGET",
+            "EXPIRE k",
+            "DBSIZE extra",
+            "CLIENT",
+            "CLIENT NOSUCH",
+            "CONFIG NOSUCH",
+            "COMMAND NOSUCH",
+            "OBJECT NOSUCH k",
+            "CLIENT SETNAME",
+            "CONFIG GET",
+            "CONFIG SET appendfsync",
+        ])
+
+
+class ClientCommandTest(CompareTestCase):
+    def test_setname_getname(self):
+        self.assertSame([
+            "CLIENT GETNAME",
+            "CLIENT SETNAME foo",
+            "CLIENT GETNAME",
+            "CLIENT SETNAME 'a b'",
+            ["CLIENT", "SETNAME", "a\nb"],
+            ["CLIENT", "SETNAME", "caf\xe9"],
+            "CLIENT GETNAME",
+            "CLIENT SETNAME ''",
+            "CLIENT GETNAME",
+            "CLIENT SETNAME x y",
+        ])
+
+    def test_id_list_info(self):
+        a_id = decode(self.a.call("CLIENT", "ID"))
+        other = self.raw()
+        other_id = decode(other.call("CLIENT", "ID"))
+        self.assertIsInstance(a_id, int)
+        self.assertGreater(other_id, a_id)
+        self.assertEqual(decode(self.a.call("CLIENT", "ID")), a_id)
+        self.a.call("CLIENT", "SETNAME", "lister")
+        self.a.call("SELECT", "2")
+        listing = decode(self.a.call("CLIENT", "LIST")).decode()
+        lines = [l for l in listing.split("\n") if l.strip()]
+        mine = [l for l in lines if l.startswith("id=%d " % a_id)]
+        self.assertEqual(len(mine), 1, listing)
+        fields = dict(f.split("=", 1) for f in mine[0].split(" ") if "=" in f)
+        self.assertTrue(fields["addr"].startswith("127.0.0.1:"), mine[0])
+        self.assertEqual(fields["name"], "lister")
+        self.assertEqual(fields["db"], "2")
+        self.assertEqual(fields["cmd"], "client|list")
+        self.assertTrue(any(l.startswith("id=%d " % other_id) for l in lines), listing)
+        by_id = decode(self.a.call("CLIENT", "LIST", "ID", str(other_id))).decode()
+        self.assertTrue(by_id.startswith("id=%d " % other_id), by_id)
+        self.assertEqual(by_id.count("\n"), 1, by_id)
+        info = decode(self.a.call("CLIENT", "INFO")).decode()
+        self.assertTrue(info.startswith("id=%d addr=127.0.0.1:" % a_id), info)
+        self.assertIn(" name=lister ", info)
+        self.assertTrue(info.endswith("\n"))
+
+    def test_kill(self):
+        victim = self.raw()
+        victim_id = decode(victim.call("CLIENT", "ID"))
+        self.assertEqual(self.a.call("CLIENT", "KILL", "ID", str(victim_id)), b":1\r\n")
+        self.assertEqual(victim.read_until_closed(timeout=5), b"")
+        self.assertEqual(self.a.call("CLIENT", "KILL", "ID", str(victim_id)), b":0\r\n")
+        # Old form: CLIENT KILL addr:port.
+        victim2 = self.raw()
+        info = decode(victim2.call("CLIENT", "INFO")).decode()
+        addr = dict(f.split("=", 1) for f in info.split() if "=" in f)["addr"]
+        self.assertEqual(self.a.call("CLIENT", "KILL", addr), b"+OK\r\n")
+        self.assertEqual(victim2.read_until_closed(timeout=5), b"")
+        self.assertSame([
+            "CLIENT KILL 127.0.0.1:1",
+            "CLIENT KILL ID 999999999",
+            "CLIENT KILL ID abc",
+            "CLIENT KILL FOO bar",
+            "PING",
+        ])
+        # SKIPME yes (default): the caller survives killing by its own address filter.
+        self.assertEqual(self.a.call("PING"), b"+PONG\r\n")
+
+
+class AuthTest(CompareTestCase):
+    server_kwargs = {"requirepass": "s3cret"}
+    reference_kwargs = {"requirepass": "s3cret"}
+
+    def setUp(self):
+        super().setUp()
+        self.ua = self.server.raw(auth=False)
+        self.ub = self.reference.raw(auth=False)
+        self.addCleanup(self.ua.close)
+        self.addCleanup(self.ub.close)
+
+    def test_noauth_then_auth(self):
+        self.assertSame([
+            "GET k",
+            "PING",
+            "SET k v",
+            "FOOBAR",
+            "AUTH wrong",
+            "GET k",
+            "AUTH default wrong",
+            "AUTH nosuchuser s3cret",
+            "AUTH",
+            "AUTH s3cret",
+            "SET k v",
+            "GET k",
+            "AUTH default s3cret",
+            "AUTH wrong",
+            "GET k",
+        ], a=self.ua, b=self.ub)
+
+    def test_hello_auth(self):
+        self.assertSame([
+            "HELLO 3",
+            "HELLO 3 AUTH default wrong",
+            "GET k",
+            "HELLO 3 AUTH default s3cret SETNAME authed",
+            "CLIENT GETNAME",
+            "GET k",
+        ], a=self.ua, b=self.ub)
+
+    def test_quit_and_reset_allowed_before_auth(self):
+        self.assertSame(["RESET", "GET k"], a=self.ua, b=self.ub)
+        for c in (self.ua, self.ub):
+            c.send(harness.encode_command("QUIT"))
+        self.assertEqual(self.ua.read_until_closed(), b"+OK\r\n")
+        self.assertEqual(self.ub.read_until_closed(), b"+OK\r\n")
+
+    def test_redis_cli_with_password(self):
+        out = self.server.cli("SET", "clikey", "1")
+        self.assertEqual(out.stdout, b"OK\n", out.stderr)
+        out = harness.redis_cli(self.server.port, "GET", "clikey")
+        self.assertIn(b"NOAUTH", out.stdout + out.stderr)
+
+
+class CommandIntrospectionTest(CompareTestCase):
+    def test_command_count(self):
+        count = decode(self.a.call("COMMAND", "COUNT"))
+        self.assertIsInstance(count, int)
+        self.assertGreater(count, 40)
+        self.assertEqual(len(decode(self.a.call("COMMAND"))), count)
+
+    def test_command_info(self):
+        info = decode(self.a.call("COMMAND", "INFO", "get", "SET", "mset", "nosuchcommand"))
+        self.assertEqual(len(info), 4)
+        get, set_, mset, missing = info
+        self.assertEqual(get[:2], [b"get", 2])
+        self.assertIn("readonly", get[2])
+        self.assertEqual(get[3:6], [1, 1, 1])
+        self.assertEqual(set_[:2], [b"set", -3])
+        self.assertIn("write", set_[2])
+        self.assertEqual(set_[3:6], [1, 1, 1])
+        self.assertEqual(mset[:2], [b"mset", -3])
+        self.assertEqual(mset[3:6], [1, -1, 2])
+        self.assertIsNone(missing)
+        # Position 6 holds the ACL categories.
+        self.assertIn("@string", get[6])
+        self.assertSame(["COMMAND INFO nosuchcommand"])
+
+    def test_command_getkeys(self):
+        self.assertSame([
+            "COMMAND GETKEYS GET a",
+            "COMMAND GETKEYS SET a b EX 10",
+            "COMMAND GETKEYS MSET a 1 b 2 c 3",
+            "COMMAND GETKEYS DEL a b c",
+            "COMMAND GETKEYS RENAME a b",
+            "COMMAND GETKEYS COPY a b DB 1",
+            "COMMAND GETKEYS LCS a b LEN",
+            "COMMAND GETKEYS GET",
+            "COMMAND GETKEYS PING",
+            "COMMAND GETKEYS NOSUCH a",
+            "COMMAND GETKEYS",
+        ])
+
+
+class ConfigTest(CompareTestCase):
+    def test_config_get_set_appendfsync(self):
+        self.assertSame([
+            "CONFIG GET appendfsync",
+            "CONFIG SET appendfsync always",
+            "CONFIG GET appendfsync",
+            "CONFIG SET appendfsync no",
+            "CONFIG GET APPENDFSYNC",
+            "CONFIG SET appendfsync bogus",
+            "CONFIG GET appendfsync",
+            "CONFIG SET appendfsync everysec",
+            "CONFIG GET appendfsync",
+            "CONFIG GET nosuchparameter",
+            "CONFIG SET nosuchparameter 1",
+            "CONFIG SET appendfsync",
+            "CONFIG GET databases",
+            "CONFIG SET databases 32",
+            "CONFIG GET appendfsync nosuch appendfsync",
+        ])
+
+    def test_config_get_glob(self):
+        for pattern in ("*fsync*", "append*", "maxmemory*", "*"):
+            pairs = decode(self.a.call("CONFIG", "GET", pattern))
+            self.assertEqual(len(pairs) % 2, 0)
+            names = [n.decode() for n in pairs[::2]]
+            self.assertEqual(len(names), len(set(names)), names)
+            for n in names:
+                self.assertTrue(fnmatch.fnmatchcase(n, pattern), (pattern, n))
+            if pattern != "maxmemory*":
+                self.assertIn("appendfsync", names)
+        self.assertIn("maxmemory", [n.decode() for n in
+                                    decode(self.a.call("CONFIG", "GET", "maxmemory*"))[::2]])
+        self.assertSame(["CONFIG GET appendfs?nc", "CONFIG GET appendfsyn[abc]"])
+
+
+class InfoAndKeyspaceTest(CompareTestCase):
+    def info(self, *section):
+        text = decode(self.a.call("INFO", *section)).decode()
+        return text
+
+    def test_info_sections(self):
+        text = self.info()
+        self.assertIn("redis_version:7.0.15\r\n", text)
+        for section in ("# Server", "# Clients", "# Memory", "# Persistence", "# Stats",
+                        "# Replication", "# CPU", "# Keyspace"):
+            self.assertIn(section + "\r\n", text)
+        server = self.info("server")
+        self.assertTrue(server.startswith("# Server\r\n"), server[:50])
+        self.assertIn("redis_version:7.0.15\r\n", server)
+        self.assertIn("tcp_port:%d\r\n" % self.server.port, server)
+        self.assertNotIn("# Clients", server)
+        both = self.info("server", "clients")
+        self.assertIn("# Server\r\n", both)
+        self.assertIn("# Clients\r\n", both)
+        self.assertIn("connected_clients:", both)
+        self.assertIn("# Server\r\n", self.info("everything"))
+        self.assertIn("# Server\r\n", self.info("all"))
+        self.assertEqual(self.info("nosuchsection"), "")
+
+    def test_keyspace_line(self):
+        self.assertEqual(self.info("keyspace"), "# Keyspace\r\n")
+        for c in (self.a, self.b):
+            c.call("SET", "a", "1")
+            c.call("SET", "b", "2", "EX", "1000")
+            c.call("SET", "c", "3", "PX", "1000000")
+            c.call("SELECT", "5")
+            c.call("SET", "x", "1")
+            c.call("SELECT", "0")
+        lines = self.info("keyspace").split("\r\n")
+        self.assertEqual(lines[0], "# Keyspace")
+        self.assertTrue(lines[1].startswith("db0:keys=3,expires=2,avg_ttl="), lines)
+        self.assertEqual(lines[2], "db5:keys=1,expires=0,avg_ttl=0")
+        self.assertSame(["DBSIZE", "SELECT 5", "DBSIZE", "SELECT 1", "DBSIZE"])
+
+    def test_dbsize_flushdb_flushall(self):
+        self.assertSame([
+            "DBSIZE",
+            "MSET a 1 b 2 c 3",
+            "DBSIZE",
+            "SELECT 1",
+            "SET a 1",
+            "DBSIZE",
+            "FLUSHDB",
+            "DBSIZE",
+            "SET a 1",
+            "SELECT 0",
+            "DBSIZE",
+            "FLUSHDB SYNC",
+            "DBSIZE",
+            "SELECT 1",
+            "DBSIZE",
+            "FLUSHDB ASYNC",
+            "DBSIZE",
+            "FLUSHDB BOGUS",
+            "SET a 1",
+            "SELECT 0",
+            "SET a 1",
+            "FLUSHALL",
+            "DBSIZE",
+            "SELECT 1",
+            "DBSIZE",
+            "FLUSHALL SYNC",
+            "FLUSHALL ASYNC",
+            "FLUSHALL BOGUS",
+        ])
+
+    def test_time(self):
+        before = time.time()
+        secs, micros = decode(self.a.call("TIME"))
+        after = time.time()
+        self.assertTrue(secs.isdigit() and micros.isdigit())
+        t = int(secs) + int(micros) / 1e6
+        self.assertLess(int(micros), 1000000)
+        self.assertLessEqual(abs(t - (before + after) / 2), 2.0)
+        self.assertSame(["TIME", "TIME extra"])
+
+    def test_debug_sleep_and_reload(self):
+        self.assertEqual(self.a.call("DEBUG", "SLEEP", "0"), b"+OK\r\n")
+        start = time.monotonic()
+        self.assertEqual(self.a.call("DEBUG", "SLEEP", "0.2"), b"+OK\r\n")
+        self.assertGreaterEqual(time.monotonic() - start, 0.15)
+        for c in (self.a, self.b):
+            c.call("MSET", "r1", "one", "r2", "2")
+            c.call("SET", "r3", "three", "EX", "500")
+            c.call("SELECT", "4")
+            c.call("SET", "r4", "four")
+            c.call("SELECT", "0")
+        self.assertSame(["DEBUG RELOAD", "MGET r1 r2 r3", "TTL r3", "DBSIZE", "SELECT 4",
+                         "GET r4", "OBJECT ENCODING r2"])
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,243 @@
+"""RESP on the wire: pipelining, split requests, inline commands, protocol errors, RESP3.
+
+Every reply is compared byte for byte with Debian's redis-server 7.0.
+"""
+
+import time
+
+import harness
+from harness import CompareTestCase, decode
+
+
+class PipeliningTest(CompareTestCase):
+    def test_thousand_commands_in_one_send(self):
+        cmds = []
+        for i in range(250):
+            cmds += [("SET", "k%d" % i, "v%d" % i), ("GET", "k%d" % i), ("INCR", "n"),
+                     ("GET", "missing%d" % i)]
+        payload = b"".join(harness.encode_command(*c) for c in cmds)
+        self.assertEqual(len(cmds), 1000)
+        replies = {}
+        for name, c in (("redrock", self.a), ("redis", self.b)):
+            c.send(payload)
+            replies[name] = c.read_replies(len(cmds))
+        self.assertEqual(replies["redrock"], replies["redis"])
+        self.assertEqual(replies["redrock"][1], b"$2\r\nv0\r\n")
+        self.assertEqual(replies["redrock"][-2], b":250\r\n")
+        self.assertEqual(self.a.call("DBSIZE"), b":251\r\n")
+
+    def test_pipelined_inline_and_multibulk_mixed(self):
+        payload = (b"SET a 1\r\n" + harness.encode_command("INCR", "a") + b"GET a\r\n"
+                   + harness.encode_command("ECHO", "x" * 100000) + b"PING\r\n")
+        out = []
+        for c in (self.a, self.b):
+            c.send(payload)
+            out.append(c.read_replies(5))
+        self.assertEqual(out[0], out[1])
+        self.assertEqual(out[0][2], b"$1\r\n2\r\n")
+
+    def test_large_value_round_trip(self):
+        value = bytes(range(256)) * 4096  # 1 MiB, every byte value
+        self.assertSame([["SET", "big", value], ["STRLEN", "big"], ["GET", "big"],
+                         ["GETRANGE", "big", "1000", "1010"]])
+
+
+class SplitRequestTest(CompareTestCase):
+    def send_slowly(self, client, data, step=1):
+        for i in range(0, len(data), step):
+            client.send(data[i:i + step])
+            time.sleep(0.001)
+
+    def test_multibulk_split_byte_by_byte(self):
+        data = (harness.encode_command("SET", "split", "hello world")
+                + harness.encode_command("GET", "split")
+                + harness.encode_command("APPEND", "split", "\r\n$3\r\n"))
+        for c in (self.a, self.b):
+            self.send_slowly(c, data)
+        self.assertEqual(self.a.read_replies(3), self.b.read_replies(3))
+        self.assertSame(["GET split"])
+
+    def test_inline_split_byte_by_byte(self):
+        data = b'SET "sp lit" \'v\\\'x\'\r\nGET "sp lit"\n'
+        for c in (self.a, self.b):
+            self.send_slowly(c, data)
+        ra, rb = self.a.read_replies(2), self.b.read_replies(2)
+        self.assertEqual(ra, rb)
+        self.assertEqual(ra[1], b"$3\r\nv'x\r\n")
+
+    def test_bulk_split_at_every_boundary(self):
+        # The same request cut in two at every possible offset.
+        data = harness.encode_command("SET", "cut", "0123456789")
+        for i in range(1, len(data)):
+            for c in (self.a, self.b):
+                c.send(data[:i])
+                time.sleep(0.001)
+                c.send(data[i:])
+            self.assertEqual(self.a.read_reply(), b"+OK\r\n")
+            self.assertEqual(self.b.read_reply(), b"+OK\r\n")
+
+
+class InlineTest(CompareTestCase):
+    def test_inline_quotes_and_escapes(self):
+        lines = [
+            b"PING",
+            b"ping hello",
+            b'SET "a b" "c d"',
+            b'GET "a b"',
+            b"SET 'single' 'it\\'s'",
+            b"GET single",
+            b'SET hex "\\x41\\x42\\x7a\\n\\t\\r\\b\\a\\\\\\"end"',
+            b"GET hex",
+            b'ECHO "\\xZZ"',
+            b"   SET    spaced     value   ",
+            b"GET spaced",
+            b'ECHO ""',
+            b"ECHO ''",
+            b"EXISTS a\\ b",
+            b"GETNOSUCHCOMMAND x",
+            b"get",
+        ]
+        for line in lines:
+            ra, rb = self.a.inline(line), self.b.inline(line)
+            self.assertEqual(ra, rb, "inline %r" % line)
+        self.assertEqual(self.a.call("GET", "hex"), b'$13\r\nABz\n\t\r\x08\x07\\"end\r\n')
+
+    def test_empty_lines_are_ignored(self):
+        for c in (self.a, self.b):
+            c.send(b"\r\n\n  \r\nPING\r\n")
+        self.assertEqual(self.a.read_reply(), b"+PONG\r\n")
+        self.assertEqual(self.b.read_reply(), b"+PONG\r\n")
+
+    def test_newline_only_terminator(self):
+        for c in (self.a, self.b):
+            c.send(b"SET nl yes\nGET nl\n")
+        self.assertEqual(self.a.read_replies(2), self.b.read_replies(2))
+
+
+class ProtocolErrorTest(CompareTestCase):
+    """A malformed request gets Redis's exact error, then the connection is closed; requests
+    before the bad bytes are answered; other clients do not notice."""
+
+    def check(self, bad, prefix=b"", expect=None):
+        bystander = self.raw()
+        self.assertEqual(bystander.call("SET", "bystander", "still here"), b"+OK\r\n")
+        received = []
+        for c in (self.a, self.b):
+            c.send(prefix + bad)
+            received.append(c.read_until_closed(timeout=5))
+        self.assertEqual(received[0], received[1],
+                         "redrock vs redis after %r" % (prefix + bad)[:80])
+        if expect is not None:
+            self.assertTrue(received[0].endswith(b"-ERR Protocol error: " + expect + b"\r\n"),
+                            received[0])
+        self.assertEqual(bystander.call("GET", "bystander"), b"$10\r\nstill here\r\n")
+        self.assertEqual(bystander.call("PING"), b"+PONG\r\n")
+        # A fresh connection works too.
+        fresh = self.raw()
+        self.assertEqual(fresh.call("PING"), b"+PONG\r\n")
+
+    def test_invalid_multibulk_length(self):
+        self.check(b"*abc\r\n", expect=b"invalid multibulk length")
+
+    def test_multibulk_length_over_limit(self):
+        # Redis 7.0 refuses counts above INT_MAX at once (smaller ones wait for the elements).
+        self.check(b"*2147483648\r\n", expect=b"invalid multibulk length")
+
+    def test_invalid_bulk_length(self):
+        self.check(b"*2\r\n$3\r\nGET\r\n$x1\r\n", expect=b"invalid bulk length")
+
+    def test_negative_bulk_length(self):
+        self.check(b"*1\r\n$-1\r\n", expect=b"invalid bulk length")
+
+    def test_bulk_length_over_limit(self):
+        self.check(b"*2\r\n$3\r\nSET\r\n$536870913\r\n", expect=b"invalid bulk length")
+
+    def test_expected_dollar(self):
+        self.check(b"*2\r\n$3\r\nGET\r\n:1\r\n", expect=b"expected '$', got ':'")
+
+    def test_unbalanced_double_quotes(self):
+        self.check(b'SET "a b\r\n', expect=b"unbalanced quotes in request")
+
+    def test_unbalanced_single_quotes(self):
+        self.check(b"ECHO 'abc\r\n", expect=b"unbalanced quotes in request")
+
+    def test_closing_quote_followed_by_text(self):
+        self.check(b'ECHO "a"b\r\n', expect=b"unbalanced quotes in request")
+
+    def test_too_big_inline_request(self):
+        # 64 KiB + 1 bytes without a newline; sent exactly, so the server has read everything
+        # when it closes (no RST can eat the error reply).
+        self.check(b"a" * (64 * 1024 + 1), expect=b"too big inline request")
+
+    def test_too_big_multibulk_count_line(self):
+        self.check(b"*" + b"1" * (64 * 1024 + 1), expect=b"too big mbulk count string")
+
+    def test_requests_before_the_error_are_answered(self):
+        self.check(b"*1\r\n$4\r\nPING\r\n*x\r\n",
+                   prefix=harness.encode_command("SET", "before", "1") + b"INCR before\r\n",
+                   expect=b"invalid multibulk length")
+        self.assertEqual(self.raw().call("GET", "before"), b"$1\r\n2\r\n")
+
+    def test_empty_and_negative_multibulk_are_skipped(self):
+        for c in (self.a, self.b):
+            c.send(b"*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n")
+        self.assertEqual(self.a.read_reply(), b"+PONG\r\n")
+        self.assertEqual(self.b.read_reply(), b"+PONG\r\n")
+
+
+class Resp3Test(CompareTestCase):
+    def test_hello3_map_and_null(self):
+        raw = self.a.call("HELLO", "3")
+        self.assertTrue(raw.startswith(b"%7\r\n"), raw)
+        hello = decode(raw)
+        self.assertEqual(set(hello), {b"server", b"version", b"proto", b"id", b"mode", b"role",
+                                      b"modules"})
+        self.assertEqual(hello[b"proto"], 3)
+        self.assertEqual(hello[b"version"], b"7.0.15")
+        self.assertEqual(hello[b"mode"], b"standalone")
+        self.assertEqual(hello[b"role"], b"master")
+        self.assertIsInstance(hello[b"id"], int)
+        self.b.call("HELLO", "3")
+        self.assertEqual(self.a.call("GET", "nokey"), b"_\r\n")
+        self.assertSame([
+            "GET nokey",
+            "SET k v",
+            "MGET k nokey",
+            "GETDEL nokey",
+            "GETEX nokey",
+            "CONFIG GET appendfsync",
+            "INCRBYFLOAT f 1.5",
+            "LCS k nokey IDX",
+            "EXISTS k",
+            "TTL k",
+            "OBJECT ENCODING nokey",
+            "CLIENT GETNAME",
+            "SET k v GET",
+            "SET nokey2 v GET",
+            "HELLO 3",
+            "HELLO 2",
+            "GET nokey",
+            "MGET k nokey",
+        ])
+
+    def test_hello_errors(self):
+        self.assertSame([
+            "HELLO 4",
+            "HELLO 1",
+            "HELLO abc",
+            "HELLO 3 AUTH",
+            "HELLO 3 SETNAME",
+            "HELLO 3 FOO",
+            "HELLO 3 SETNAME myname",
+            "CLIENT GETNAME",
+        ])
+
+    def test_reset_returns_to_resp2(self):
+        for c in (self.a, self.b):
+            c.call("HELLO", "3")
+        self.assertSame(["RESET", "GET nokey"])
+        self.assertEqual(self.a.call("GET", "nokey"), b"$-1\r\n")
+
+
+if __name__ == "__main__":
+    harness.main()
