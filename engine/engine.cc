@@ -11,6 +11,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/access_clock.h"
@@ -18,6 +19,7 @@
 #include "engine/counter_merge.h"
 #include "engine/key_format.h"
 #include "engine/key_locks.h"
+#include "engine/transaction.h"
 #include "engine/ttl_filter.h"
 #include "engine/write_batch.h"
 
@@ -226,6 +228,24 @@ Status Engine::Reload() {
   std::fill(expire_cursor_ms_.begin(), expire_cursor_ms_.end(), 0);
   StartBackground();
   return Status::OK();
+}
+
+rocksdb::Status Engine::Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf,
+                            const rocksdb::Slice& key, rocksdb::PinnableSlice* value) const {
+  if (Transaction* txn = Transaction::Current()) {
+    return txn->batch()->GetFromBatchAndDB(db_, ro, cf, key, value);
+  }
+  return db_->Get(ro, cf, key, value);
+}
+
+std::unique_ptr<rocksdb::Iterator> Engine::NewIterator(const rocksdb::ReadOptions& ro,
+                                                       rocksdb::ColumnFamilyHandle* cf) const {
+  std::unique_ptr<rocksdb::Iterator> base(db_->NewIterator(ro, cf));
+  if (Transaction* txn = Transaction::Current()) {
+    return std::unique_ptr<rocksdb::Iterator>(
+        txn->batch()->NewIteratorWithBase(cf, base.release(), &ro));
+  }
+  return base;
 }
 
 void Engine::SetFsyncMode(FsyncMode mode) {

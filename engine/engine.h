@@ -12,6 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <rocksdb/iterator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/slice.h>
+
 #include "engine/status.h"
 
 namespace rocksdb {
@@ -109,6 +113,14 @@ class Engine {
   uint64_t DiskUsage() const;
 
   // --- used by the data-type files ---
+  // Point read. Inside a Transaction (MULTI/EXEC) it sees the transaction's pending writes
+  // on top of the database; data-type code must read through this, never db() directly.
+  rocksdb::Status Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf,
+                      const rocksdb::Slice& key, rocksdb::PinnableSlice* value) const;
+  // Iterator with the same visibility as Get.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(const rocksdb::ReadOptions& ro,
+                                                 rocksdb::ColumnFamilyHandle* cf) const;
+
   rocksdb::DB* db() const { return db_; }
   rocksdb::ColumnFamilyHandle* meta_cf() const { return cfs_[kMeta]; }
   rocksdb::ColumnFamilyHandle* data_cf() const { return cfs_[kData]; }

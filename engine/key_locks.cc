@@ -1,6 +1,8 @@
 // Striped key locks.
 #include "engine/key_locks.h"
 
+#include "engine/transaction.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -23,6 +25,7 @@ size_t KeyLocks::StripeOf(int db, std::string_view key) const {
 }
 
 KeyLockGuard::KeyLockGuard(KeyLocks& locks, int db, std::string_view key) : locks_(locks) {
+  if (Transaction::Current() != nullptr) return;  // the transaction holds every lock needed
   held_.push_back(locks.StripeOf(db, key));
   locks_.Stripe(held_[0]).lock();
   locks_held++;
@@ -31,6 +34,7 @@ KeyLockGuard::KeyLockGuard(KeyLocks& locks, int db, std::string_view key) : lock
 KeyLockGuard::KeyLockGuard(KeyLocks& locks,
                            const std::vector<std::pair<int, std::string_view>>& keys)
     : locks_(locks) {
+  if (Transaction::Current() != nullptr) return;
   held_.reserve(keys.size());
   for (const auto& [db, key] : keys)
     held_.push_back(locks.StripeOf(db, key));

@@ -29,7 +29,7 @@ std::string_view View(const rocksdb::Slice& s) {
 Status Keyspace::ReadMeta(int db, std::string_view key, MetaRecord* meta, bool* present) const {
   rocksdb::PinnableSlice raw;
   rocksdb::Status s =
-      engine_->db()->Get(rocksdb::ReadOptions(), engine_->meta_cf(), MetaKey(db, key), &raw);
+      engine_->Get(rocksdb::ReadOptions(), engine_->meta_cf(), MetaKey(db, key), &raw);
   if (s.IsNotFound()) {
     *present = false;
     return Status::OK();
@@ -173,7 +173,7 @@ Status Keyspace::Scan(int db, const std::string& after, size_t count, std::strin
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->meta_cf()));
+  std::unique_ptr<rocksdb::Iterator> it = engine_->NewIterator(ro, engine_->meta_cf());
   it->Seek(begin);
   if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(begin)) it->Next();
   uint64_t now = NowMs();
@@ -205,7 +205,7 @@ Status Keyspace::Keys(int db, std::string_view pattern, std::vector<std::string>
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->meta_cf()));
+  std::unique_ptr<rocksdb::Iterator> it = engine_->NewIterator(ro, engine_->meta_cf());
   uint64_t now = NowMs();
   bool match_all = pattern == "*";
   for (it->Seek(begin); it->Valid(); it->Next()) {
@@ -228,7 +228,7 @@ Status Keyspace::RandomKey(int db, std::string* key) const {
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(ro, engine_->meta_cf()));
+  std::unique_ptr<rocksdb::Iterator> it = engine_->NewIterator(ro, engine_->meta_cf());
   uint64_t now = NowMs();
   auto live_key = [&](std::string* out) {
     uint64_t expire_ms = 0;
@@ -296,7 +296,7 @@ Status Keyspace::CopyValue(Batch* batch, int src_db, std::string_view src, const
     std::string src_prefix = DataPrefix(src_db, src, meta.version);
     std::string dst_prefix = DataPrefix(dst_db, dst, copy.version);
     for (auto* cf : {engine_->data_cf(), engine_->zscore_cf()}) {
-      std::unique_ptr<rocksdb::Iterator> it(engine_->db()->NewIterator(rocksdb::ReadOptions(), cf));
+      std::unique_ptr<rocksdb::Iterator> it = engine_->NewIterator(rocksdb::ReadOptions(), cf);
       for (it->Seek(src_prefix); it->Valid() && it->key().starts_with(src_prefix); it->Next()) {
         std::string k = dst_prefix;
         k.append(it->key().data() + src_prefix.size(), it->key().size() - src_prefix.size());

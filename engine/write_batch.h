@@ -15,10 +15,14 @@
 namespace redrock::engine {
 
 class Engine;
+class Transaction;
 
 class Batch {
  public:
-  explicit Batch(Engine* engine) : engine_(engine) {}
+  // Writes go to a batch of its own, or into the thread's Transaction when one is active.
+  explicit Batch(Engine* engine);
+  // Rolls back what was not committed (inside a transaction: this command's part only).
+  ~Batch();
   Batch(const Batch&) = delete;
   Batch& operator=(const Batch&) = delete;
 
@@ -30,9 +34,8 @@ class Batch {
   // Removes an expiry index entry whose meta record is gone or changed (expire cycle).
   void DeleteStaleExpireEntry(int db, uint64_t expire_ms, std::string_view key);
 
-  // The underlying batch, for data/zscore members of collections.
-  rocksdb::WriteBatch* raw() { return &batch_; }
-  bool empty() const { return batch_.Count() == 0; }
+  // Where members of collections (data/zscore) are written.
+  rocksdb::WriteBatchBase* raw() { return target_; }
 
   // Writes everything atomically with the engine's durability policy.
   Status Commit();
@@ -42,6 +45,9 @@ class Batch {
 
   Engine* engine_;
   rocksdb::WriteBatch batch_;
+  Transaction* txn_;                 // the thread's transaction, or nullptr
+  rocksdb::WriteBatchBase* target_;  // &batch_, or the transaction's indexed batch
+  bool committed_ = false;
   std::vector<std::pair<int, int64_t>> key_deltas_;
   std::vector<std::pair<int, int64_t>> expire_deltas_;
 };

@@ -1,0 +1,131 @@
+// Transaction: commands grouped on one thread commit as one batch, see their own pending
+// writes, and are invisible to everyone else until the commit.
+#include "engine/transaction.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "engine/engine.h"
+#include "engine/keyspace.h"
+#include "engine/string_type.h"
+#include "engine/write_batch.h"
+#include "tests/unit/test_util.h"
+
+namespace redrock::engine {
+namespace {
+
+class TransactionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    EngineOptions opts;
+    opts.dir = dir_.path() + "/db";
+    opts.active_expire_hz = 0;
+    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
+  }
+
+  // Reads on another thread: what other clients would see.
+  std::optional<std::string> GetElsewhere(std::string_view key) {
+    std::optional<std::string> result;
+    std::thread t([&] {
+      std::string v;
+      if (StringType(engine_.get()).Get(0, key, &v).ok()) result = v;
+    });
+    t.join();
+    return result;
+  }
+
+  void Set(std::string_view key, std::string_view value) {
+    bool applied;
+    std::optional<std::string> old;
+    ASSERT_TRUE(StringType(engine_.get()).Set(0, key, value, SetOptions(), &applied, &old).ok());
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Engine> engine_;
+};
+
+TEST_F(TransactionTest, SeesOwnWritesAndCommitsAtomically) {
+  StringType strings(engine_.get());
+  {
+    Transaction txn(engine_.get(), {{0, "a"}, {0, "b"}});
+    Set("a", "1");
+    int64_t r;
+    ASSERT_TRUE(strings.IncrBy(0, "a", 5, &r).ok());
+    EXPECT_EQ(r, 6);  // the INCR saw the pending SET
+    Set("b", "x");
+    EXPECT_EQ(GetElsewhere("a"), std::nullopt);  // nobody else sees it yet
+    EXPECT_EQ(engine_->KeyCount(0), 0);
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(GetElsewhere("a"), "6");
+  EXPECT_EQ(GetElsewhere("b"), "x");
+  EXPECT_EQ(engine_->KeyCount(0), 2);
+  ASSERT_TRUE(engine_->Reload().ok());
+  EXPECT_EQ(engine_->KeyCount(0), 2);
+}
+
+TEST_F(TransactionTest, DroppedTransactionLeavesNothing) {
+  {
+    Transaction txn(engine_.get(), {{0, "a"}});
+    Set("a", "1");
+  }
+  EXPECT_EQ(GetElsewhere("a"), std::nullopt);
+  EXPECT_EQ(engine_->KeyCount(0), 0);
+}
+
+TEST_F(TransactionTest, FailedCommandRollsBackOnlyItsOwnPart) {
+  StringType strings(engine_.get());
+  Set("s", "text");
+  {
+    Transaction txn(engine_.get(), {{0, "s"}, {0, "n"}});
+    Set("n", "1");
+    {
+      // A command that wrote then failed before committing its batch.
+      Batch batch(engine_.get());
+      MetaRecord m;
+      m.value = "half";
+      batch.PutMeta(0, "n", nullptr, m);
+    }
+    int64_t r;
+    EXPECT_FALSE(strings.IncrBy(0, "s", 1, &r).ok());  // WRONG value: error, nothing written
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_EQ(GetElsewhere("n"), "1");
+  EXPECT_EQ(GetElsewhere("s"), "text");
+  EXPECT_EQ(engine_->KeyCount(0), 2);
+}
+
+TEST_F(TransactionTest, ScansSeePendingWrites) {
+  Set("k1", "v");
+  Transaction txn(engine_.get(), {{0, "k2"}, {0, "k1"}});
+  Set("k2", "v");
+  int64_t deleted;
+  ASSERT_TRUE(Keyspace(engine_.get()).Delete(0, {"k1"}, &deleted).ok());
+  EXPECT_EQ(deleted, 1);
+  std::vector<std::string> keys;
+  ASSERT_TRUE(Keyspace(engine_.get()).Keys(0, "*", &keys).ok());
+  EXPECT_EQ(keys, (std::vector<std::string>{"k2"}));
+  ASSERT_TRUE(txn.Commit().ok());
+}
+
+TEST_F(TransactionTest, OtherWritersWaitForTheLocks) {
+  std::atomic<bool> written{false};
+  std::thread writer;
+  {
+    Transaction txn(engine_.get(), {{0, "k"}});
+    Set("k", "from-txn");
+    writer = std::thread([&] {
+      Set("k", "from-other");  // blocks on the key lock until the transaction ends
+      written = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(written.load());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  writer.join();
+  EXPECT_EQ(GetElsewhere("k"), "from-other");
+}
+
+}  // namespace
+}  // namespace redrock::engine
