@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -17,6 +18,7 @@
 #include "engine/access_clock.h"
 #include "engine/coding.h"
 #include "engine/counter_merge.h"
+#include "engine/gc_filter.h"
 #include "engine/key_format.h"
 #include "engine/key_locks.h"
 #include "engine/transaction.h"
@@ -78,6 +80,7 @@ Engine::Engine(const EngineOptions& options)
       fsync_(options.fsync),
       locks_(std::make_unique<KeyLocks>()),
       access_clock_(std::make_unique<AccessClock>()),
+      gc_target_(std::make_shared<GcFilterTarget>()),
       key_counts_(new std::atomic<int64_t>[options.databases]),
       expire_counts_(new std::atomic<int64_t>[options.databases]),
       expire_cursor_ms_(options.databases, 0) {
@@ -157,6 +160,7 @@ Status Engine::OpenDb() {
       case kData:
       case kZScore:
         cf.table_factory = table_options(true);
+        cf.compaction_filter_factory = NewMemberGcFilterFactory(gc_target_);
         break;
       case kExpire:
         cf.write_buffer_size = 16 << 20;
@@ -175,6 +179,8 @@ Status Engine::OpenDb() {
   if (!s.ok()) return FromRocks(s);
   db_ = db;
   cfs_ = handles;
+  gc_target_->meta_cf.store(cfs_[kMeta]);
+  gc_target_->db.store(db_);
   REDROCK_RETURN_IF_ERROR(LoadCounters());
   // Keys that expired while the server was down leave before the first client arrives, so
   // DBSIZE right after a restart matches what Redis reports after loading its data. Bounded:
@@ -206,6 +212,10 @@ Status Engine::LoadCounters() {
 void Engine::CloseDb() {
   if (db_ == nullptr) return;
   db_->FlushWAL(true);
+  // Stop background compactions first: their GC filters read through gc_target_.
+  rocksdb::CancelAllBackgroundWork(db_, /*wait=*/true);
+  gc_target_->db.store(nullptr);
+  gc_target_->meta_cf.store(nullptr);
   for (auto* h : cfs_)
     db_->DestroyColumnFamilyHandle(h);
   cfs_.clear();

@@ -30,6 +30,7 @@ namespace redrock::engine {
 
 class KeyLocks;
 class AccessClock;
+struct GcFilterTarget;
 
 // Redis's appendfsync policies mapped onto the RocksDB WAL.
 enum class FsyncMode { kAlways, kEverySec, kNo };
@@ -162,6 +163,7 @@ class Engine {
   std::shared_ptr<rocksdb::Cache> block_cache_;
   std::unique_ptr<KeyLocks> locks_;
   std::unique_ptr<AccessClock> access_clock_;
+  std::shared_ptr<GcFilterTarget> gc_target_;
 
   std::unique_ptr<std::atomic<int64_t>[]> key_counts_;
   std::unique_ptr<std::atomic<int64_t>[]> expire_counts_;

@@ -1,0 +1,45 @@
+// Machinery shared by the collection types (hash, list, set, sorted set): loading a key for
+// a write under its lock, creating a fresh version, writing the meta record back (or
+// deleting the key once its last member is gone), and member keys in the data family.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <rocksdb/options.h>
+
+#include "engine/key_format.h"
+#include "engine/status.h"
+
+namespace redrock::engine {
+
+class Engine;
+class Batch;
+
+// A collection key as seen by a write command (which holds the key lock).
+struct CollectionWrite {
+  bool stored = false;  // a record exists (live or expired, any type)
+  MetaRecord old;       // that record, needed to replace or delete it
+  bool live = false;    // a live record of the requested type exists
+  MetaRecord meta;      // the record to write back: the live one, or a fresh empty one
+};
+
+// Loads (db, key) for a write on a collection of `type`. WrongType when a live key of
+// another type is there. When the key is missing or expired, `meta` is a new empty
+// collection with a fresh version and no TTL (an expired record's members are garbage).
+Status LoadCollectionForWrite(Engine* engine, int db, std::string_view key, ValueType type,
+                              CollectionWrite* w);
+
+// Writes w.meta back, or deletes the key when its size dropped to zero (empty collections
+// do not exist in Redis). Nothing is written when the key neither existed nor got members.
+void FinishCollectionWrite(Batch* batch, int db, std::string_view key, const CollectionWrite& w);
+
+// Loads the live collection of `type` for a read, at `ro`'s snapshot: NotFound when
+// missing or expired, WrongType when another type.
+Status LoadCollectionForRead(Engine* engine, const rocksdb::ReadOptions& ro, int db,
+                             std::string_view key, ValueType type, MetaRecord* meta);
+
+// data-cf key of one member of a collection version.
+std::string MemberKey(int db, std::string_view key, uint64_t version, std::string_view member);
+
+}  // namespace redrock::engine
