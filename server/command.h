@@ -114,6 +114,8 @@ void RegisterConnectionCommands(CommandTable* table);  // server/connection_fami
 void RegisterServerCommands(CommandTable* table);      // server/server_family.cc
 void RegisterStringCommands(CommandTable* table);      // server/string_family.cc
 void RegisterKeyCommands(CommandTable* table);         // server/key_family.cc
+// All of the above and every other family (server/registry.cc).
+void RegisterAllCommands(CommandTable* table);
 
 // Common error texts, exactly as Redis 7 writes them.
 inline constexpr std::string_view kErrSyntax = "ERR syntax error";

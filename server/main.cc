@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -44,6 +45,21 @@ void PrintVersion() {
               redrock::kRedrockVersion);
 }
 
+// Redis's level marks: '.' debug, '*' notice, '#' warning and worse.
+class RedisLevelFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    char mark = '*';
+    if (msg.level <= spdlog::level::debug) mark = '.';
+    if (msg.level >= spdlog::level::warn) mark = '#';
+    dest.push_back(mark);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<RedisLevelFlag>();
+  }
+};
+
 spdlog::level::level_enum ParseLevel(const std::string& name) {
   if (name == "debug" || name == "verbose") return spdlog::level::debug;
   if (name == "warning") return spdlog::level::warn;
@@ -67,8 +83,10 @@ bool SetUpLogging(const Config& config) {
     std::fprintf(stderr, "Can't open the log file: %s\n", e.what());
     return false;
   }
-  // Close to Redis's "pid:M 01 Jan 2024 12:00:00.000 * message" lines.
-  logger->set_pattern("%P:M %d %b %Y %H:%M:%S.%e %^%L%$ %v");
+  // Redis's "pid:M 01 Jan 2024 12:00:00.000 * message" lines.
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<RedisLevelFlag>('*').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %* %v");
+  logger->set_formatter(std::move(formatter));
   logger->set_level(ParseLevel(config.GetString("loglevel")));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -139,10 +157,7 @@ int main(int argc, char** argv) {
   }
 
   redrock::server::CommandTable table;
-  redrock::server::RegisterConnectionCommands(&table);
-  redrock::server::RegisterServerCommands(&table);
-  redrock::server::RegisterStringCommands(&table);
-  redrock::server::RegisterKeyCommands(&table);
+  redrock::server::RegisterAllCommands(&table);
 
   redrock::server::Server server(&config, engine.get(), std::move(table));
   if (!server.Listen(&error)) {

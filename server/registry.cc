@@ -1,0 +1,14 @@
+// Every command family's registration block, in one place: adding a family means one line
+// here and one declaration in command.h.
+#include "server/command.h"
+
+namespace redrock::server {
+
+void RegisterAllCommands(CommandTable* table) {
+  RegisterConnectionCommands(table);
+  RegisterServerCommands(table);
+  RegisterStringCommands(table);
+  RegisterKeyCommands(table);
+}
+
+}  // namespace redrock::server
