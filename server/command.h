@@ -41,7 +41,7 @@ enum CommandFlag : uint32_t {
   kCmdSkipMonitor = 1u << 14,
   kCmdAllowBusy = 1u << 15,
   kCmdNoTouch = 1u << 16,  // does not count as an access for OBJECT IDLETIME (TYPE, TTL...)
-  kCmdNoAsyncLoading = 1u << 16,
+  kCmdNoAsyncLoading = 1u << 17,
 };
 
 // Everything a handler needs for one call.
