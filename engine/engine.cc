@@ -297,12 +297,15 @@ Status Engine::CompactAll() {
 
 int64_t Engine::KeyCount(int db) const {
   if (db < 0 || db >= options_.databases) return 0;
-  return key_counts_[db].load(std::memory_order_relaxed);
+  const Transaction* txn = Transaction::Current();
+  return key_counts_[db].load(std::memory_order_relaxed) + (txn ? txn->PendingKeyDelta(db) : 0);
 }
 
 int64_t Engine::ExpireCount(int db) const {
   if (db < 0 || db >= options_.databases) return 0;
-  return expire_counts_[db].load(std::memory_order_relaxed);
+  const Transaction* txn = Transaction::Current();
+  return expire_counts_[db].load(std::memory_order_relaxed) +
+         (txn ? txn->PendingExpireDelta(db) : 0);
 }
 
 Status Engine::Commit(rocksdb::WriteBatch* batch,
@@ -404,6 +407,7 @@ int64_t Engine::ExpireCycle(uint64_t now_ms, int64_t max_keys) {
         if (batch.Commit().ok()) {
           expired_keys_.fetch_add(1, std::memory_order_relaxed);
           removed++;
+          NotifyExpired(db, user_key);
         }
       } else if (s.ok() || s.IsNotFound()) {
         // A re-read under the lock may find the entry itself already gone (a writer removed
@@ -431,7 +435,22 @@ void Engine::ReapExpired(int db, std::string_view key, uint64_t expire_ms) {
   }
   Batch batch(this);
   batch.DeleteMeta(db, key, meta);
-  if (batch.Commit().ok()) expired_keys_.fetch_add(1, std::memory_order_relaxed);
+  if (batch.Commit().ok()) {
+    expired_keys_.fetch_add(1, std::memory_order_relaxed);
+    NotifyExpired(db, key);
+  }
+}
+
+void Engine::SetExpiredListener(ExpiredListener listener) {
+  std::unique_lock<std::shared_mutex> lock(listener_mu_);
+  has_listener_.store(static_cast<bool>(listener), std::memory_order_relaxed);
+  expired_listener_ = std::move(listener);
+}
+
+void Engine::NotifyExpired(int db, std::string_view key) {
+  if (!has_listener_.load(std::memory_order_relaxed)) return;
+  std::shared_lock<std::shared_mutex> lock(listener_mu_);
+  if (expired_listener_) expired_listener_(db, key);
 }
 
 void Engine::StartBackground() {

@@ -6,8 +6,10 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -145,6 +147,12 @@ class Engine {
   // A fresh version number for a collection (strictly increasing, also across restarts).
   uint64_t NewVersion();
 
+  // Called on the deleting thread after a key was removed because its TTL passed (active
+  // cycle or lazy reap), for keyspace notifications. An empty function removes it; once that
+  // call returns, the old listener is not running and will not be called again.
+  using ExpiredListener = std::function<void(int db, std::string_view key)>;
+  void SetExpiredListener(ExpiredListener listener);
+
  private:
   enum CfIndex { kDefault = 0, kMeta, kData, kZScore, kExpire, kNumCf };
 
@@ -155,6 +163,7 @@ class Engine {
   void StartBackground();
   void StopBackground();
   void BackgroundLoop();
+  void NotifyExpired(int db, std::string_view key);
 
   EngineOptions options_;
   std::atomic<FsyncMode> fsync_;
@@ -175,6 +184,10 @@ class Engine {
   std::atomic<uint64_t> wal_syncs_{0};
   std::atomic<uint64_t> last_save_unix_{0};
   std::vector<uint64_t> expire_cursor_ms_;  // per db: where the last cycle stopped
+
+  std::shared_mutex listener_mu_;  // held shared while the listener runs
+  ExpiredListener expired_listener_;
+  std::atomic<bool> has_listener_{false};
 
   std::mutex bg_mu_;
   std::condition_variable bg_cv_;

@@ -24,6 +24,9 @@ const char* TypeName(ValueType type);
 enum MetaFlag : uint8_t {
   kMetaRawString = 1 << 0,  // a string modified in place (APPEND/SETRANGE): encoding "raw"
   kMetaNotInt = 1 << 1,     // a string Redis would not int-encode (INCRBYFLOAT results)
+  // A collection Redis would have converted to its big encoding (hash/set "hashtable", zset
+  // "skiplist"). Sticky: Redis never converts back to the compact encoding.
+  kMetaBigEncoding = 1 << 2,
 };
 
 // One Redis key's record in the meta column family.

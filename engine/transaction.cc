@@ -38,9 +38,19 @@ Transaction::Transaction(Engine* engine, const std::vector<std::pair<int, std::s
   current = this;
 }
 
+Transaction::Transaction(Engine* engine, AllKeys)
+    : engine_(engine),
+      batch_(std::make_unique<rocksdb::WriteBatchWithIndex>(rocksdb::BytewiseComparator(), 0,
+                                                            /*overwrite_key=*/true)),
+      previous_(current) {
+  all_locks_ = std::make_unique<AllKeysLockGuard>(engine->locks());
+  current = this;
+}
+
 Transaction::~Transaction() {
   current = previous_;
   locks_.reset();
+  all_locks_.reset();
 }
 
 Transaction* Transaction::Current() {
@@ -51,6 +61,20 @@ void Transaction::AddDeltas(const std::vector<std::pair<int, int64_t>>& key_delt
                             const std::vector<std::pair<int, int64_t>>& expire_deltas) {
   Accumulate(&key_deltas_, key_deltas);
   Accumulate(&expire_deltas_, expire_deltas);
+}
+
+int64_t Transaction::PendingKeyDelta(int db) const {
+  int64_t n = 0;
+  for (const auto& [d, v] : key_deltas_)
+    n += d == db ? v : 0;
+  return n;
+}
+
+int64_t Transaction::PendingExpireDelta(int db) const {
+  int64_t n = 0;
+  for (const auto& [d, v] : expire_deltas_)
+    n += d == db ? v : 0;
+  return n;
 }
 
 Status Transaction::Commit() {

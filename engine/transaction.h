@@ -25,11 +25,15 @@ namespace redrock::engine {
 
 class Engine;
 class KeyLockGuard;
+class AllKeysLockGuard;
 
 class Transaction {
  public:
   // Locks every (db, key) of `keys` and makes this the thread's current transaction.
   Transaction(Engine* engine, const std::vector<std::pair<int, std::string>>& keys);
+  // Locks every stripe instead: for groups whose keys cannot all be named up front.
+  struct AllKeys {};
+  Transaction(Engine* engine, AllKeys);
   // Discards whatever was not committed, releases the locks.
   ~Transaction();
   Transaction(const Transaction&) = delete;
@@ -45,10 +49,14 @@ class Transaction {
   rocksdb::WriteBatchWithIndex* batch() { return batch_.get(); }
   void AddDeltas(const std::vector<std::pair<int, int64_t>>& key_deltas,
                  const std::vector<std::pair<int, int64_t>>& expire_deltas);
+  // Keys / expires the pending writes add to `db` (DBSIZE inside MULTI sees them).
+  int64_t PendingKeyDelta(int db) const;
+  int64_t PendingExpireDelta(int db) const;
 
  private:
   Engine* engine_;
   std::unique_ptr<KeyLockGuard> locks_;
+  std::unique_ptr<AllKeysLockGuard> all_locks_;
   std::unique_ptr<rocksdb::WriteBatchWithIndex> batch_;
   std::vector<std::pair<int, int64_t>> key_deltas_;
   std::vector<std::pair<int, int64_t>> expire_deltas_;

@@ -7,6 +7,7 @@
 
 #include "engine/engine.h"
 #include "engine/numbers.h"
+#include "server/server.h"
 
 namespace redrock::server {
 
@@ -66,6 +67,14 @@ std::string CommandName(const CommandContext& ctx) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   return name;
+}
+
+void CountLookup(CommandContext& ctx, bool hit) {
+  if (hit) {
+    ctx.server.KeyspaceHit();
+  } else {
+    ctx.server.KeyspaceMiss();
+  }
 }
 
 }  // namespace redrock::server

@@ -29,4 +29,8 @@ void ReplyError(CommandContext& ctx, const Status& status);
 // The command's name as Redis prints it in errors (lower case).
 std::string CommandName(const CommandContext& ctx);
 
+// Counts one key lookup of a read command in INFO's keyspace_hits / keyspace_misses, as
+// Redis's lookupKeyRead does (a key of another type is a hit).
+void CountLookup(CommandContext& ctx, bool hit);
+
 }  // namespace redrock::server

@@ -23,6 +23,8 @@ namespace redrock::server {
 class Server;
 class IoThread;
 struct CommandSpec;
+struct MultiState;  // server/multi.h
+struct Subscriber;  // server/pubsub.h
 
 // Client flags shown by CLIENT LIST (flags=) and acted on by dispatch.
 enum ClientFlag : uint32_t {
@@ -131,6 +133,17 @@ class Client : public std::enable_shared_from_this<Client> {
   // One CLIENT LIST / CLIENT INFO line (without the trailing newline). Any thread.
   std::string Describe() const;
 
+  // --- MULTI/EXEC, pub/sub and MONITOR state (own thread only) ---
+  // MULTI queue and WATCHed keys (server/multi.h); null until first used.
+  std::shared_ptr<MultiState>& multi_state() { return multi_state_; }
+  // Pushed-data state: subscriptions, output limits (server/pubsub.h); null until first used.
+  std::shared_ptr<Subscriber>& subscriber() { return subscriber_; }
+  // True while EXEC runs this client's queued commands: blocking commands must not block.
+  bool in_exec() const { return in_exec_; }
+  void set_in_exec(bool v) { in_exec_ = v; }
+  // Reply bytes not yet written to the socket.
+  size_t pending_output() const { return out_.size() + wbuf_.size(); }
+
  private:
   void DoRead();
   void OnRead(const asio::error_code& ec, size_t n);
@@ -188,6 +201,9 @@ class Client : public std::enable_shared_from_this<Client> {
   std::unique_ptr<asio::steady_timer> retry_timer_;
   std::vector<std::function<void()>> close_hooks_;
   std::vector<std::function<void()>> reset_hooks_;
+  std::shared_ptr<MultiState> multi_state_;
+  std::shared_ptr<Subscriber> subscriber_;
+  bool in_exec_ = false;
 };
 
 }  // namespace redrock::server

@@ -1,6 +1,7 @@
 // CLIENT subcommands: ID, SETNAME, GETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT, NO-TOUCH,
 // REPLY, PAUSE, UNPAUSE, GETREDIR, TRACKINGINFO, UNBLOCK, HELP.
 #include "engine/numbers.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/families.h"
 #include "server/server.h"
@@ -286,8 +287,8 @@ void Unblock(CommandContext& ctx) {
     ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     return;
   }
-  // No blocking commands park clients yet, so nobody is ever unblocked.
-  ctx.reply.Integer(0);
+  const bool with_error = ctx.args.size() == 4 && EqualsNoCase(ctx.args[3], "error");
+  ctx.reply.Integer(ctx.server.blocking().Unblock(static_cast<uint64_t>(id), with_error) ? 1 : 0);
 }
 
 void Help(CommandContext& ctx) {

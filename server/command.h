@@ -114,6 +114,12 @@ void RegisterConnectionCommands(CommandTable* table);  // server/connection_fami
 void RegisterServerCommands(CommandTable* table);      // server/server_family.cc
 void RegisterStringCommands(CommandTable* table);      // server/string_family.cc
 void RegisterKeyCommands(CommandTable* table);         // server/key_family.cc
+void RegisterHashCommands(CommandTable* table);        // server/hash_family.cc
+void RegisterSetCommands(CommandTable* table);         // server/set_family.cc
+void RegisterListCommands(CommandTable* table);        // server/list_family.cc
+void RegisterZSetCommands(CommandTable* table);        // server/zset_family.cc
+void RegisterMultiCommands(CommandTable* table);       // server/multi.cc (MULTI, EXEC, WATCH...)
+void RegisterPubSubCommands(CommandTable* table);      // server/pubsub_family.cc, MONITOR
 // All of the above and every other family (server/registry.cc).
 void RegisterAllCommands(CommandTable* table);
 

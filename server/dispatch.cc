@@ -8,6 +8,9 @@
 #include "engine/engine.h"
 #include "engine/key_format.h"
 #include "server/client.h"
+#include "server/monitor.h"
+#include "server/multi.h"
+#include "server/pubsub.h"
 #include "server/server.h"
 
 namespace redrock::server {
@@ -67,16 +70,21 @@ bool Server::Execute(Client& client, protocol::Request& args) {
   } else if (!client.authenticated() && !(spec->flags & kCmdNoAuth)) {
     w.Error("NOAUTH Authentication required.");
     stats.commands[spec->id].rejected.Add();
-  } else if (int64_t wait = PausedFor(spec->flags); wait > 0) {
+  } else if (int64_t wait = client.in_exec() ? 0 : PausedFor(spec->flags); wait > 0) {
     client.RetryLater(static_cast<int>(std::min<int64_t>(wait, 50)));
     return false;
   } else if (spec->handler == nullptr) {
     ReplyUnknownSubcommand(w, args);
+  } else if (!AllowedInSubscribedContext(client, *spec, w) ||
+             QueueIfInMulti(*this, client, *spec, args, w)) {
+    // Refused in subscribed mode, or queued inside MULTI (+QUEUED).
   } else {
     client.set_last_command(spec);
     const bool exclusive = (spec->flags & kCmdExclusive) != 0;
-    const auto start = std::chrono::steady_clock::now();
-    if (exclusive) {
+    const uint64_t start = CycleClock::Now();
+    const bool in_exec = client.in_exec();  // EXEC holds the gate for its queued commands
+    if (in_exec) {
+    } else if (exclusive) {
       gate_.lock();
     } else {
       gate_.lock_shared();
@@ -90,21 +98,22 @@ bool Server::Execute(Client& client, protocol::Request& args) {
       spdlog::error("command '{}' threw: {}", spec->name, e.what());
       w.Error(std::string("ERR internal error: ") + e.what());
     }
-    if (exclusive) {
+    if (in_exec) {
+    } else if (exclusive) {
       gate_.unlock();
     } else {
       gate_.unlock_shared();
     }
-    const auto usec = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
+    const uint64_t ticks = CycleClock::Now() - start;
     CommandCounters& counters = stats.commands[spec->id];
     counters.calls.Add();
-    counters.usec.Add(static_cast<uint64_t>(usec));
+    counters.ticks.Add(ticks);
     stats.commands_processed.Add();
     if (spec->flags & kCmdWrite) stats.write_commands.Add();
     ran = true;
+    if (monitors_->active()) monitors_->Feed(client, *spec, args);
   }
+  if (!ran) OnCommandRefused(*this, client, spec, args, &out, mark);  // MULTI bookkeeping
 
   if (out.size() > mark && out[mark] == '-') {
     CountError(std::string_view(out).substr(mark, std::min<size_t>(out.size() - mark, 64)));

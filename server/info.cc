@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "server/config.h"
 #include "server/families.h"
+#include "server/pubsub.h"
 #include "server/server.h"
 #include "version.h"
 
@@ -223,9 +224,9 @@ void StatsSection(Server& server, InfoBuilder& b) {
   b.Field("evicted_clients", 0);
   b.Field("keyspace_hits", s.keyspace_hits);
   b.Field("keyspace_misses", s.keyspace_misses);
-  b.Field("pubsub_channels", 0);
-  b.Field("pubsub_patterns", 0);
-  b.Field("pubsubshard_channels", 0);
+  b.Field("pubsub_channels", server.pubsub().ChannelCount(false));
+  b.Field("pubsub_patterns", server.pubsub().NumPat());
+  b.Field("pubsubshard_channels", server.pubsub().ChannelCount(true));
   b.Field("latest_fork_usec", 0);
   b.Field("total_forks", 0);
   b.Field("migrate_cached_sockets", 0);

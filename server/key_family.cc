@@ -6,12 +6,20 @@
 
 #include "engine/access_clock.h"
 #include "engine/engine.h"
+#include "engine/hash_type.h"
 #include "engine/keyspace.h"
+#include "engine/list_type.h"
 #include "engine/numbers.h"
+#include "engine/set_type.h"
 #include "engine/string_type.h"
+#include "engine/zset_type.h"
 #include "server/arg_parse.h"
+#include "server/blocking.h"
 #include "server/command.h"
+#include "server/notify.h"
 #include "server/scan_cursor.h"
+#include "server/scan_util.h"
+#include "server/server.h"
 
 namespace redrock::server {
 
@@ -28,9 +36,24 @@ std::vector<std::string_view> KeyArgs(const CommandContext& ctx, size_t first = 
 }
 
 void DelCommand(CommandContext& ctx) {
+  // With notifications on, find which keys exist first: "del" is published per deleted key.
+  std::vector<std::string_view> existing;
+  if (ctx.server.notify_enabled(kNotifyGeneric)) {
+    Keyspace keyspace(&ctx.engine);
+    for (size_t i = 1; i < ctx.args.size(); i++) {
+      MetaRecord meta;
+      bool seen = false;
+      for (std::string_view k : existing)
+        seen = seen || k == ctx.args[i];
+      if (!seen && keyspace.GetLive(ctx.db, ctx.args[i], &meta).ok())
+        existing.push_back(ctx.args[i]);
+    }
+  }
   int64_t deleted;
   Status s = Keyspace(&ctx.engine).Delete(ctx.db, KeyArgs(ctx), &deleted);
   if (!s.ok()) return ReplyError(ctx, s);
+  for (std::string_view key : existing)
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", key);
   ctx.reply.Integer(deleted);
 }
 
@@ -101,6 +124,9 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool relative) {
   uint64_t when_ms = when < 0 ? 0 : static_cast<uint64_t>(when);
   Status s = keyspace.Expire(ctx.db, ctx.args[1], when_ms, cond, &applied);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) {  // a time already past deleted the key
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, when_ms <= NowMs() ? "del" : "expire", ctx.args[1]);
+  }
   ctx.reply.Integer(applied ? 1 : 0);
 }
 
@@ -151,6 +177,7 @@ void PersistCommand(CommandContext& ctx) {
   bool applied;
   Status s = Keyspace(&ctx.engine).Persist(ctx.db, ctx.args[1], &applied);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.args[1]);
   ctx.reply.Integer(applied ? 1 : 0);
 }
 
@@ -174,58 +201,34 @@ bool ParseTypeName(std::string_view name, ValueType* type) {
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void ScanCommand(CommandContext& ctx) {
-  const std::string& cursor_arg = ctx.args[1];
-  uint64_t cursor = 0;
-  {
-    // Redis accepts any unsigned 64-bit decimal (strtoull, whole string).
-    char* end = nullptr;
-    errno = 0;
-    cursor = std::strtoull(cursor_arg.c_str(), &end, 10);
-    if (cursor_arg.empty() || *end != '\0' || errno == ERANGE || cursor_arg[0] == '-') {
-      ctx.reply.Error("ERR invalid cursor");
-      return;
-    }
-  }
-  std::string match;
-  int64_t count = 10;
+  uint64_t cursor;
+  if (!ParseScanCursor(ctx, 1, &cursor)) return;
+  ScanOptions opts;
+  std::string error = ParseScanOptions(ctx, 2, true, &opts);
+  if (!error.empty()) return ctx.reply.Error(error);
+  // Keyspace::Scan reads an empty pattern as "every key"; Redis's MATCH "" matches only "".
+  std::string match = opts.match.value_or("");
+  bool match_empty_only = opts.match && opts.match->empty();
   std::optional<ValueType> type;
   bool unknown_type = false;
-  for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    if (i + 1 >= ctx.args.size()) {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-    if (ArgIs(ctx.args[i], "MATCH")) {
-      match = ctx.args[i + 1];
-      if (match == "*") match.clear();
-    } else if (ArgIs(ctx.args[i], "COUNT")) {
-      if (!ParseIntArg(ctx, i + 1, &count)) return;
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (ArgIs(ctx.args[i], "TYPE")) {
-      ValueType t;
-      if (ParseTypeName(ctx.args[i + 1], &t)) {
-        type = t;
-      } else {
-        unknown_type = true;  // Redis 7.0 matches nothing rather than failing
-      }
+  if (opts.type) {
+    ValueType t;
+    if (ParseTypeName(*opts.type, &t)) {
+      type = t;
     } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
+      unknown_type = true;  // Redis 7.0 matches nothing rather than failing
     }
   }
   std::string scope = "db:" + std::to_string(ctx.db);
   std::string after = ScanCursorTable::Global().Lookup(cursor, scope);
   std::vector<std::string> keys;
   std::string next;
-  // Visit a bounded number of records per call, so a selective MATCH cannot stall the thread.
-  size_t budget = static_cast<size_t>(std::min<int64_t>(count, 100000));
-  Status s = Keyspace(&ctx.engine).Scan(ctx.db, after, budget, match, type, &keys, &next);
+  Status s =
+      Keyspace(&ctx.engine).Scan(ctx.db, after, ScanBudget(opts.count), match, type, &keys, &next);
   if (!s.ok()) return ReplyError(ctx, s);
   if (unknown_type) keys.clear();
-  uint64_t next_cursor = next.empty() ? 0 : ScanCursorTable::Global().Save(scope, next);
+  if (match_empty_only) std::erase_if(keys, [](const std::string& k) { return !k.empty(); });
+  uint64_t next_cursor = SaveScanCursor(scope, next);
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(std::to_string(next_cursor));
   ctx.reply.BulkArray(keys);
@@ -243,6 +246,13 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   bool applied;
   Status s = Keyspace(&ctx.engine).Rename(ctx.db, ctx.args[1], ctx.args[2], nx, &applied);
   if (!s.ok()) return ReplyError(ctx, s);  // NotFound -> "ERR no such key"
+  if (applied && ctx.args[1] != ctx.args[2]) {
+    // Redis re-adds the destination (so "new" even when it replaced a key), then notifies.
+    NotifyKeyspaceEvent(ctx, kNotifyNew, "new", ctx.args[2]);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_from", ctx.args[1]);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "rename_to", ctx.args[2]);
+    ctx.server.blocking().Signal(ctx.db, ctx.args[2]);  // a list/zset may be there now
+  }
   if (nx) return ctx.reply.Integer(applied ? 1 : 0);
   ctx.reply.Ok();
 }
@@ -277,6 +287,11 @@ void CopyCommand(CommandContext& ctx) {
       Keyspace(&ctx.engine).Copy(ctx.db, ctx.args[1], dst_db, ctx.args[2], replace, &applied);
   if (s.IsNotFound()) return ctx.reply.Integer(0);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) {
+    ctx.server.Notify(kNotifyNew, "new", dst_db, ctx.args[2]);
+    ctx.server.Notify(kNotifyGeneric, "copy_to", dst_db, ctx.args[2]);
+    ctx.server.blocking().Signal(dst_db, ctx.args[2]);
+  }
   ctx.reply.Integer(applied ? 1 : 0);
 }
 
@@ -290,6 +305,12 @@ void MoveCommand(CommandContext& ctx) {
   bool applied;
   Status s = Keyspace(&ctx.engine).Move(ctx.db, ctx.args[1], dst_db, &applied);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) {
+    ctx.server.Notify(kNotifyNew, "new", dst_db, ctx.args[1]);
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "move_from", ctx.args[1]);
+    ctx.server.Notify(kNotifyGeneric, "move_to", dst_db, ctx.args[1]);
+    ctx.server.blocking().Signal(dst_db, ctx.args[1]);
+  }
   ctx.reply.Integer(applied ? 1 : 0);
 }
 
@@ -328,6 +349,14 @@ void ObjectCommand(CommandContext& ctx) {
   if (ArgIs(sub, "ENCODING")) {
     if (meta.type == ValueType::kString) {
       ctx.reply.Bulk(engine::StringType::Encoding(meta));
+    } else if (meta.type == ValueType::kHash) {
+      ctx.reply.Bulk(engine::HashType::Encoding(meta));
+    } else if (meta.type == ValueType::kSet) {
+      ctx.reply.Bulk(engine::SetType::Encoding(meta));
+    } else if (meta.type == ValueType::kList) {
+      ctx.reply.Bulk(engine::ListType::Encoding(meta));
+    } else if (meta.type == ValueType::kZSet) {
+      ctx.reply.Bulk(engine::ZSetType::Encoding(meta));
     } else {
       ctx.reply.Bulk(engine::TypeName(meta.type));  // refined per type by the collections
     }

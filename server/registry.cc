@@ -9,6 +9,12 @@ void RegisterAllCommands(CommandTable* table) {
   RegisterServerCommands(table);
   RegisterStringCommands(table);
   RegisterKeyCommands(table);
+  RegisterMultiCommands(table);
+  RegisterPubSubCommands(table);
+  RegisterHashCommands(table);
+  RegisterSetCommands(table);
+  RegisterListCommands(table);
+  RegisterZSetCommands(table);
 }
 
 }  // namespace redrock::server

@@ -13,8 +13,12 @@
 
 #include "engine/engine.h"
 #include "engine/numbers.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/monitor.h"
+#include "server/notify.h"
+#include "server/pubsub.h"
 
 namespace redrock::server {
 
@@ -88,6 +92,7 @@ Server::Server(Config* config, engine::Engine* engine, CommandTable commands)
       signals_(main_ctx_),
       cron_timer_(main_ctx_),
       other_stats_(std::make_unique<ThreadStats>(commands_.id_count())) {
+  blocking_ = std::make_unique<Blocking>(this);
   int n = static_cast<int>(config_->GetInt("io-threads"));
   if (n < 1) n = 1;
   for (int i = 0; i < n; ++i) {
@@ -99,9 +104,20 @@ Server::Server(Config* config, engine::Engine* engine, CommandTable commands)
   timeout_secs_ = config_->GetInt("timeout");
   tcp_keepalive_ = config_->GetInt("tcp-keepalive");
   InstallConfigHooks();
+  CycleClock::ToMicros(0);  // pins the calibration origin at startup
+  pubsub_ = std::make_unique<PubSub>(this);
+  monitors_ = std::make_unique<Monitors>(pubsub_.get());
+  SetNotifyFlags(config_->GetString("notify-keyspace-events"));
+  config_->OnApply("notify-keyspace-events", [this](const std::string& v) {
+    SetNotifyFlags(v);
+    return std::string();
+  });
+  engine_->SetExpiredListener(
+      [this](int db, std::string_view key) { Notify(kNotifyExpired, "expired", db, key); });
 }
 
 Server::~Server() {
+  engine_->SetExpiredListener(nullptr);
   JoinBackgroundSave();
 }
 
@@ -400,16 +416,18 @@ std::vector<CommandStatLine> Server::CommandStats() const {
   auto collect = [&](const CommandSpec& spec) {
     CommandStatLine line;
     line.name = spec.name;
+    uint64_t ticks = 0;
     auto add = [&](const ThreadStats& t) {
       const CommandCounters& c = t.commands[spec.id];
       line.calls += c.calls.Get();
-      line.usec += c.usec.Get();
+      ticks += c.ticks.Get();
       line.rejected += c.rejected.Get();
       line.failed += c.failed.Get();
     };
     for (const auto& t : threads_)
       add(t->stats());
     add(*other_stats_);
+    line.usec = static_cast<uint64_t>(CycleClock::ToMicros(ticks));
     if (line.calls + line.rejected + line.failed > 0) out.push_back(std::move(line));
   };
   for (const auto& [name, spec] : commands_.all()) {

@@ -32,6 +32,9 @@ namespace redrock::server {
 
 class Client;
 class Config;
+class Blocking;
+class Monitors;
+class PubSub;
 
 // One worker thread and everything only it touches.
 class IoThread {
@@ -119,6 +122,9 @@ class Server {
   // CONFIG RESETSTAT.
   void ResetStats();
 
+  // Clients parked by blocking commands (BLPOP, BZPOPMIN...); see server/blocking.h.
+  Blocking& blocking() { return *blocking_; }
+
   // --- clients (any thread) ---
   size_t connected_clients() const { return connected_.load(std::memory_order_relaxed); }
   size_t blocked_clients() const { return blocked_.load(std::memory_order_relaxed); }
@@ -153,9 +159,23 @@ class Server {
   void MarkSaved();
   uint64_t changes_since_save() const;
   uint64_t saves() const { return saves_.load(); }
+  // Blocks until a running background save has finished (DEBUG RELOAD).
+  void WaitForBackgroundSave() { JoinBackgroundSave(); }
   bool bgsave_in_progress() const { return bgsave_running_.load(); }
   bool last_bgsave_ok() const { return bgsave_last_ok_.load(); }
   int64_t last_bgsave_seconds() const { return bgsave_last_secs_.load(); }
+
+  // --- pub/sub, keyspace notifications, MONITOR ---
+  PubSub& pubsub() { return *pubsub_; }
+  Monitors& monitors() { return *monitors_; }
+  // Publishes keyspace notification `event` about (db, key) when its class (a NotifyClass
+  // bit of server/notify.h) is enabled by notify-keyspace-events; any thread. One atomic
+  // load when notifications are off.
+  void Notify(uint32_t cls, std::string_view event, int db, std::string_view key);
+  // True when events of class `cls` are published (to skip work computing them).
+  bool notify_enabled(uint32_t cls) const {
+    return (notify_flags_.load(std::memory_order_relaxed) & cls) != 0;
+  }
 
  private:
   struct Listener {
@@ -169,6 +189,8 @@ class Server {
   void DoShutdown();
   void Cron();
   void JoinBackgroundSave();
+  // Applies notify-keyspace-events (server/notify.cc).
+  void SetNotifyFlags(std::string_view config_value);
 
   Config* config_;
   engine::Engine* engine_;
@@ -193,6 +215,7 @@ class Server {
   uint64_t next_client_id_ = 1;  // main thread only
   std::atomic<size_t> connected_{0};
   std::atomic<int64_t> blocked_{0};
+  std::unique_ptr<Blocking> blocking_;
 
   std::atomic<uint64_t> connections_received_{0};
   std::atomic<uint64_t> rejected_connections_{0};
@@ -227,6 +250,10 @@ class Server {
   std::atomic<bool> bgsave_running_{false};
   std::atomic<bool> bgsave_last_ok_{true};
   std::atomic<int64_t> bgsave_last_secs_{-1};
+
+  std::unique_ptr<PubSub> pubsub_;
+  std::unique_ptr<Monitors> monitors_;
+  std::atomic<uint32_t> notify_flags_{0};
   std::atomic<uint64_t> writes_at_save_{0};
   std::atomic<uint64_t> saves_{0};
 };

@@ -174,6 +174,7 @@ void Debug(CommandContext& ctx) {
         return;
       }
     }
+    ctx.server.WaitForBackgroundSave();  // a checkpoint must not race the reopen
     Status st;
     ctx.server.RunExclusive([&]() { st = ctx.engine.Reload(); });
     if (st.ok()) {

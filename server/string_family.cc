@@ -6,10 +6,12 @@
 
 #include "engine/engine.h"
 #include "engine/key_format.h"
+#include "engine/keyspace.h"
 #include "engine/numbers.h"
 #include "engine/string_type.h"
 #include "server/arg_parse.h"
 #include "server/command.h"
+#include "server/notify.h"
 #include "server/server.h"
 
 namespace redrock::server {
@@ -23,6 +25,14 @@ using engine::StringType;
 
 constexpr uint32_t kW = kCmdWrite;
 constexpr uint32_t kR = kCmdReadOnly;
+
+// Keyspace events of a SET that happened: "new" when it created the key, "set", and
+// "expire" when it also set a TTL.
+void NotifySet(CommandContext& ctx, std::string_view key, bool created, bool with_expire) {
+  if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", key);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "set", key);
+  if (with_expire) NotifyKeyspaceEvent(ctx, kNotifyGeneric, "expire", key);
+}
 
 void ReplyInvalidExpire(CommandContext& ctx) {
   ctx.reply.Error("ERR invalid expire time in '" + CommandName(ctx) + "' command");
@@ -112,8 +122,10 @@ void SetCommand(CommandContext& ctx) {
   so.get = opts.get;
   bool applied = false;
   std::optional<std::string> old;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s = StringType(&ctx.engine).Set(ctx.db, ctx.args[1], ctx.args[2], so, &applied, &old);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) NotifySet(ctx, ctx.args[1], created, opts.unit != 0);
   if (opts.get) {
     if (old) {
       ctx.reply.Bulk(*old);
@@ -135,6 +147,7 @@ void SetNxCommand(CommandContext& ctx) {
   std::optional<std::string> old;
   Status s = StringType(&ctx.engine).Set(ctx.db, ctx.args[1], ctx.args[2], so, &applied, &old);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied) NotifySet(ctx, ctx.args[1], ctx.server.notify_enabled(kNotifyNew), false);
   ctx.reply.Integer(applied ? 1 : 0);
 }
 
@@ -143,8 +156,10 @@ void SetExGeneric(CommandContext& ctx, bool seconds) {
   if (!ParseExpireArg(ctx, 2, seconds, true, &so.expire_ms)) return;
   bool applied = false;
   std::optional<std::string> old;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s = StringType(&ctx.engine).Set(ctx.db, ctx.args[1], ctx.args[3], so, &applied, &old);
   if (!s.ok()) return ReplyError(ctx, s);
+  NotifySet(ctx, ctx.args[1], created, true);
   ctx.reply.Ok();
 }
 
@@ -153,15 +168,6 @@ void SetExCommand(CommandContext& ctx) {
 }
 void PSetExCommand(CommandContext& ctx) {
   SetExGeneric(ctx, false);
-}
-
-// INFO keyspace_hits / keyspace_misses, counted by the read commands as in Redis.
-void CountLookup(CommandContext& ctx, bool hit) {
-  if (hit) {
-    ctx.server.KeyspaceHit();
-  } else {
-    ctx.server.KeyspaceMiss();
-  }
 }
 
 void GetCommand(CommandContext& ctx) {
@@ -180,6 +186,7 @@ void GetSetCommand(CommandContext& ctx) {
   std::optional<std::string> old;
   Status s = StringType(&ctx.engine).Set(ctx.db, ctx.args[1], ctx.args[2], so, &applied, &old);
   if (!s.ok()) return ReplyError(ctx, s);
+  NotifySet(ctx, ctx.args[1], !old && ctx.server.notify_enabled(kNotifyNew), false);
   if (old) return ctx.reply.Bulk(*old);
   ctx.reply.Null();
 }
@@ -189,6 +196,7 @@ void GetDelCommand(CommandContext& ctx) {
   Status s = StringType(&ctx.engine).GetDel(ctx.db, ctx.args[1], &value);
   if (s.IsNotFound()) return ctx.reply.Null();
   if (!s.ok()) return ReplyError(ctx, s);
+  NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", ctx.args[1]);
   ctx.reply.Bulk(value);
 }
 
@@ -203,9 +211,21 @@ void GetExCommand(CommandContext& ctx) {
     go.expire_ms = opts.expire_ms;
   }
   std::string value;
+  bool had_ttl = false;  // PERSIST publishes "persist" only when it removed a TTL
+  if (go.action == GetExOptions::Action::kPersist && ctx.server.notify_enabled(kNotifyGeneric)) {
+    int64_t ttl = -1;
+    had_ttl = engine::Keyspace(&ctx.engine).Ttl(ctx.db, ctx.args[1], &ttl).ok() && ttl >= 0;
+  }
   Status s = StringType(&ctx.engine).GetEx(ctx.db, ctx.args[1], go, &value);
   if (s.IsNotFound()) return ctx.reply.Null();
   if (!s.ok()) return ReplyError(ctx, s);
+  if (go.action == GetExOptions::Action::kSetExpire) {
+    // A time already past deleted the key, as Redis does for EXAT/PXAT.
+    const bool gone = go.expire_ms <= NowMs();
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, gone ? "del" : "expire", ctx.args[1]);
+  } else if (had_ttl) {
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "persist", ctx.args[1]);
+  }
   ctx.reply.Bulk(value);
 }
 
@@ -233,9 +253,20 @@ void MSetGeneric(CommandContext& ctx, bool nx) {
   std::vector<std::pair<std::string_view, std::string_view>> kvs;
   for (size_t i = 1; i + 1 < ctx.args.size(); i += 2)
     kvs.emplace_back(ctx.args[i], ctx.args[i + 1]);
+  std::vector<bool> created(kvs.size(), false);  // first occurrence of a missing key
+  for (size_t i = 0; i < kvs.size() && ctx.server.notify_enabled(kNotifyNew); i++) {
+    bool seen = false;
+    for (size_t j = 0; j < i; j++)
+      seen = seen || kvs[j].first == kvs[i].first;
+    created[i] = !seen && KeyWouldBeNew(ctx, ctx.db, kvs[i].first);
+  }
   bool applied = false;
   Status s = StringType(&ctx.engine).MSet(ctx.db, kvs, nx, &applied);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (applied || !nx) {
+    for (size_t i = 0; i < kvs.size(); i++)
+      NotifySet(ctx, kvs[i].first, created[i], false);
+  }
   if (nx) return ctx.reply.Integer(applied ? 1 : 0);
   ctx.reply.Ok();
 }
@@ -249,8 +280,11 @@ void MSetNxCommand(CommandContext& ctx) {
 
 void IncrByGeneric(CommandContext& ctx, int64_t delta) {
   int64_t result;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s = StringType(&ctx.engine).IncrBy(ctx.db, ctx.args[1], delta, &result);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", ctx.args[1]);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrby", ctx.args[1]);
   ctx.reply.Integer(result);
 }
 
@@ -281,15 +315,21 @@ void IncrByFloatCommand(CommandContext& ctx) {
   long double delta;
   if (!ParseLongDoubleArg(ctx, 2, &delta)) return;
   std::string result;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s = StringType(&ctx.engine).IncrByFloat(ctx.db, ctx.args[1], delta, &result);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", ctx.args[1]);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "incrbyfloat", ctx.args[1]);
   ctx.reply.Bulk(result);
 }
 
 void AppendCommand(CommandContext& ctx) {
   int64_t length;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s = StringType(&ctx.engine).Append(ctx.db, ctx.args[1], ctx.args[2], &length);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", ctx.args[1]);
+  NotifyKeyspaceEvent(ctx, kNotifyString, "append", ctx.args[1]);
   ctx.reply.Integer(length);
 }
 
@@ -317,10 +357,15 @@ void SetRangeCommand(CommandContext& ctx) {
     return;
   }
   int64_t length;
+  const bool created = KeyWouldBeNew(ctx, ctx.db, ctx.args[1]);
   Status s =
       StringType(&ctx.engine)
           .SetRange(ctx.db, ctx.args[1], static_cast<uint64_t>(offset), ctx.args[3], &length);
   if (!s.ok()) return ReplyError(ctx, s);
+  if (!ctx.args[3].empty()) {  // an empty value changes nothing and publishes nothing
+    if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", ctx.args[1]);
+    NotifyKeyspaceEvent(ctx, kNotifyString, "setrange", ctx.args[1]);
+  }
   ctx.reply.Integer(length);
 }
 

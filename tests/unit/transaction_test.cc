@@ -4,9 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/key_format.h"
+#include "engine/key_locks.h"
 #include "engine/keyspace.h"
 #include "engine/string_type.h"
 #include "engine/write_batch.h"
@@ -55,7 +60,10 @@ TEST_F(TransactionTest, SeesOwnWritesAndCommitsAtomically) {
     EXPECT_EQ(r, 6);  // the INCR saw the pending SET
     Set("b", "x");
     EXPECT_EQ(GetElsewhere("a"), std::nullopt);  // nobody else sees it yet
-    EXPECT_EQ(engine_->KeyCount(0), 0);
+    int64_t count_elsewhere = -1;
+    std::thread([&] { count_elsewhere = engine_->KeyCount(0); }).join();
+    EXPECT_EQ(count_elsewhere, 0);
+    EXPECT_EQ(engine_->KeyCount(0), 2);  // DBSIZE inside MULTI counts the pending keys
     ASSERT_TRUE(txn.Commit().ok());
   }
   EXPECT_EQ(GetElsewhere("a"), "6");
@@ -125,6 +133,106 @@ TEST_F(TransactionTest, OtherWritersWaitForTheLocks) {
   }
   writer.join();
   EXPECT_EQ(GetElsewhere("k"), "from-other");
+}
+
+TEST_F(TransactionTest, ReadingAnExpiredKeyInsideDoesNotDeadlock) {
+  bool applied;
+  std::optional<std::string> old;
+  SetOptions so;
+  so.expire_ms = NowMs() + 30;
+  ASSERT_TRUE(StringType(engine_.get()).Set(0, "gone", "v", so, &applied, &old).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  Transaction txn(engine_.get(), {{0, "gone"}, {0, "other"}});
+  Set("other", "1");  // a nested no-op guard must not unbalance the held-locks count
+  std::string v;
+  // The read finds the record expired; the lazy reap must see that this thread holds locks.
+  EXPECT_TRUE(StringType(engine_.get()).Get(0, "gone", &v).IsNotFound());
+  ASSERT_TRUE(txn.Commit().ok());
+}
+
+TEST_F(TransactionTest, AllKeysTransactionCoversAnyKey) {
+  std::atomic<bool> written{false};
+  std::thread writer;
+  {
+    Transaction txn(engine_.get(), Transaction::AllKeys{});
+    Set("x", "from-txn");
+    writer = std::thread([&] {
+      Set("y", "from-other");  // any key waits
+      written = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(written.load());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  writer.join();
+  EXPECT_EQ(GetElsewhere("x"), "from-txn");
+  EXPECT_EQ(GetElsewhere("y"), "from-other");
+}
+
+// WATCH's change detection (engine/key_locks.h).
+TEST_F(TransactionTest, WritesMoveTheVersionOfTheirKeysWhileWatched) {
+  KeyLocks& locks = engine_->locks();
+  Set("k", "1");
+  const uint64_t unwatched = locks.Version(0, "k");
+  Set("k", "2");
+  EXPECT_EQ(locks.Version(0, "k"), unwatched);  // nobody watches: no bookkeeping
+
+  locks.StartWatching();
+  const uint64_t v = locks.Version(0, "k");
+  const uint64_t epoch = locks.Epoch();
+  EXPECT_EQ(locks.Version(0, "k"), v);
+  Set("k", "3");
+  EXPECT_NE(locks.Version(0, "k"), v);
+  EXPECT_EQ(locks.Version(1, "k"), 0u);  // the same name in another db is another key
+
+  // A transaction moves its keys' versions once it releases them.
+  const uint64_t v2 = locks.Version(0, "k");
+  {
+    Transaction txn(engine_.get(), {{0, "k"}});
+    Set("k", "4");
+    EXPECT_EQ(locks.Version(0, "k"), v2);  // still held
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  EXPECT_NE(locks.Version(0, "k"), v2);
+
+  // Flushes move the epoch.
+  ASSERT_TRUE(engine_->FlushDb(3).ok());
+  EXPECT_NE(locks.Epoch(), epoch);
+
+  // Expiry by the active cycle moves the version too.
+  bool applied;
+  std::optional<std::string> old;
+  SetOptions so;
+  so.expire_ms = NowMs() + 10;
+  ASSERT_TRUE(StringType(engine_.get()).Set(0, "t", "v", so, &applied, &old).ok());
+  const uint64_t vt = locks.Version(0, "t");
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(engine_->ExpireCycle(NowMs(), 100), 1);
+  EXPECT_NE(locks.Version(0, "t"), vt);
+  locks.StopWatching();
+}
+
+TEST_F(TransactionTest, ExpiredListenerHearsCycleAndLazyDeletions) {
+  std::vector<std::string> heard;
+  std::mutex mu;
+  engine_->SetExpiredListener([&](int db, std::string_view key) {
+    std::lock_guard<std::mutex> l(mu);
+    heard.push_back(std::to_string(db) + ":" + std::string(key));
+  });
+  bool applied;
+  std::optional<std::string> old;
+  SetOptions so;
+  so.expire_ms = NowMs() + 10;
+  StringType strings(engine_.get());
+  ASSERT_TRUE(strings.Set(0, "a", "v", so, &applied, &old).ok());
+  ASSERT_TRUE(strings.Set(0, "b", "v", so, &applied, &old).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  std::string v;
+  EXPECT_TRUE(strings.Get(0, "a", &v).IsNotFound());  // lazy
+  EXPECT_EQ(engine_->ExpireCycle(NowMs(), 100), 1);   // b by the cycle
+  engine_->SetExpiredListener(nullptr);
+  std::sort(heard.begin(), heard.end());
+  EXPECT_EQ(heard, (std::vector<std::string>{"0:a", "0:b"}));
 }
 
 }  // namespace
