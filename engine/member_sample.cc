@@ -34,7 +34,7 @@ constexpr int kMaxLevels = 256;
 // Absent bytes redrawn at one branching point before the draw settles for the next member.
 constexpr int kMaxRetries = 32;
 // A draw steps forward 0..kSmoothSteps-1 members after its landing point.
-constexpr int kSmoothSteps = 4;
+constexpr int kSmoothSteps = 16;
 
 }  // namespace
 

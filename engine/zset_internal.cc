@@ -1,6 +1,8 @@
 // Sorted-set internals: bounded iterators, the reader of one set, member writes.
 #include "engine/zset_internal.h"
 
+#include <algorithm>
+
 #include <rocksdb/db.h>
 
 #include "engine/coding.h"

@@ -297,6 +297,29 @@ Status Select(const ZSetReader& r, const ZRangeSpec& spec, std::vector<ScoredMem
   return Status::OK();
 }
 
+// The size of a selection (offset/limit ignored), cheaply where the range allows: rank
+// arithmetic, or a CountBetween walk of the shorter side.
+Status CountSelection(const ZSetReader& r, const ZRangeSpec& spec, int64_t* count) {
+  switch (spec.by) {
+    case ZRangeSpec::By::kRank: {
+      const int64_t n = r.size();
+      int64_t start = spec.start, stop = spec.stop;
+      if (start < 0) start += n;
+      if (stop < 0) stop += n;
+      if (start < 0) start = 0;
+      if (stop >= n) stop = n - 1;
+      *count = start > stop || start >= n ? 0 : stop - start + 1;
+      return Status::OK();
+    }
+    case ZRangeSpec::By::kScore:
+      return r.CountBetween(ScoreLowKey(r.prefix(), spec.score),
+                            ScoreHighKey(r.prefix(), spec.score), count);
+    case ZRangeSpec::By::kLex:
+      return SelectLex(r, spec.lex, false, 0, -1, nullptr, count);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 bool ParseScoreRange(std::string_view min, std::string_view max, ScoreRange* range) {
@@ -504,16 +527,25 @@ Status ZSetType::RemoveRange(int db, std::string_view key, const ZRangeSpec& spe
   forward.reverse = false;
   forward.offset = 0;
   forward.limit = -1;
-  std::vector<ScoredMember> selected;
-  REDROCK_RETURN_IF_ERROR(Select(reader, forward, &selected));
-  if (selected.empty()) return Status::OK();
+  int64_t count;
+  REDROCK_RETURN_IF_ERROR(CountSelection(reader, forward, &count));
+  if (count == 0) return Status::OK();
   Batch batch(engine_);
-  for (const ScoredMember& m : selected)
-    DeleteMember(engine_, &batch, reader.prefix(), m.member, m.score);
-  w.meta.size -= selected.size();
+  if (count == reader.size()) {
+    // Everything goes: as for DEL, dropping the meta record is enough; the members of the
+    // dead version are garbage for the compaction filter. O(1) writes whatever the size.
+    w.meta.size = 0;
+  } else {
+    std::vector<ScoredMember> selected;
+    REDROCK_RETURN_IF_ERROR(Select(reader, forward, &selected));
+    for (const ScoredMember& m : selected)
+      DeleteMember(engine_, &batch, reader.prefix(), m.member, m.score);
+    count = static_cast<int64_t>(selected.size());
+    w.meta.size -= selected.size();
+  }
   FinishCollectionWrite(&batch, db, key, w);
   REDROCK_RETURN_IF_ERROR(batch.Commit());
-  *removed = static_cast<int64_t>(selected.size());
+  *removed = count;
   return Status::OK();
 }
 
@@ -542,9 +574,11 @@ Status ZSetType::Pop(int db, const std::vector<std::string_view>& keys, bool max
     }
     REDROCK_RETURN_IF_ERROR(it.status());
     Batch batch(engine_);
-    for (const ScoredMember& m : *out)
-      DeleteMember(engine_, &batch, reader.prefix(), m.member, m.score);
-    w.meta.size -= out->size();
+    if (out->size() < w.meta.size) {
+      for (const ScoredMember& m : *out)
+        DeleteMember(engine_, &batch, reader.prefix(), m.member, m.score);
+    }  // else the whole set goes with its meta record (see RemoveRange)
+    w.meta.size -= std::min<uint64_t>(out->size(), w.meta.size);
     FinishCollectionWrite(&batch, db, key, w);
     return batch.Commit();
   }

@@ -439,11 +439,12 @@ void BRPopLPushCommand(CommandContext& ctx) {
 }
 
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
+// Redis parses the keys and options before the timeout.
 void BLMPopCommand(CommandContext& ctx) {
-  int64_t timeout_ms;
-  if (!ParseBlockTimeout(ctx, 1, &timeout_ms)) return;
   MPopArgs a;
   if (!ParseMPopArgs(ctx, 2, &a)) return;
+  int64_t timeout_ms;
+  if (!ParseBlockTimeout(ctx, 1, &timeout_ms)) return;
   BlockSpec spec;
   spec.keys.assign(ctx.args.begin() + static_cast<ptrdiff_t>(a.first_key),
                    ctx.args.begin() + static_cast<ptrdiff_t>(a.first_key + a.numkeys));

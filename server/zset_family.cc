@@ -1,12 +1,11 @@
-// Sorted-set commands: ZADD/ZINCRBY, point reads, the ZRANGE family (by rank, score or lex,
-// forward or REV, LIMIT, ZRANGESTORE and the older ZREVRANGE/Z[REV]RANGEBY* forms), removals,
-// pops (ZPOPMIN/MAX, ZMPOP and the blocking BZPOPMIN/BZPOPMAX/BZMPOP on server/blocking.h),
-// ZRANDMEMBER, the set algebra (ZUNION/ZINTER/ZDIFF[STORE], ZINTERCARD) and ZSCAN. Handlers
-// parse with Redis 7.0's rules and error precedence, call one ZSetType operation and write
-// the reply; writes that may give a key members signal the clients blocked on it.
+// Single-key sorted-set commands: ZADD/ZINCRBY, point reads, the ZRANGE family (by rank,
+// score or lex, forward or REV, LIMIT, ZRANGESTORE and the older ZREVRANGE/Z[REV]RANGEBY*
+// forms), removals, ZRANDMEMBER and ZSCAN, plus the group's registration block. Pops and the
+// set algebra are in zset_multikey_family.cc. Handlers parse with Redis 7.0's rules and error
+// precedence, call one ZSetType operation and write the reply; writes that may give a key
+// members signal the clients blocked on it.
 #include <cmath>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -24,8 +23,79 @@
 #include "server/scan_util.h"
 #include "server/server.h"
 #include "server/streamed_reply.h"
+#include "server/zset_util.h"
 
 namespace redrock::server {
+
+namespace zset {
+
+engine::ZSetType Reader(CommandContext& ctx) {
+  return engine::ZSetType(&ctx.engine);
+}
+
+engine::ZSetType Writer(CommandContext& ctx) {
+  const Config& config = ctx.server.config();
+  engine::ZSetLimits limits;
+  limits.max_listpack_entries = config.GetInt("zset-max-listpack-entries");
+  limits.max_listpack_value = config.GetInt("zset-max-listpack-value");
+  return engine::ZSetType(&ctx.engine, limits);
+}
+
+std::vector<std::string_view> ArgViews(const CommandContext& ctx, size_t first, size_t end) {
+  return std::vector<std::string_view>(ctx.args.begin() + static_cast<ptrdiff_t>(first),
+                                       ctx.args.begin() + static_cast<ptrdiff_t>(end));
+}
+
+void ReplyMembers(CommandContext& ctx, const std::vector<engine::ScoredMember>& members,
+                  bool with_scores) {
+  const bool nested = with_scores && ctx.reply.resp() >= 3;
+  ctx.reply.ArrayHeader(with_scores && !nested ? members.size() * 2 : members.size());
+  for (const engine::ScoredMember& m : members) {
+    if (nested) ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(m.member);
+    if (with_scores) ctx.reply.Double(m.score);
+  }
+}
+
+void NotifyRemoval(CommandContext& ctx, std::string_view event, std::string_view key) {
+  NotifyKeyspaceEvent(ctx, kNotifyZSet, event, key);
+  NotifyIfEmptied(ctx, key);
+}
+
+void NotifyStore(CommandContext& ctx, std::string_view event, std::string_view dst, int64_t size,
+                 bool created, bool existed) {
+  if (size > 0) {
+    if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", dst);
+    NotifyKeyspaceEvent(ctx, kNotifyZSet, event, dst);
+    ctx.server.blocking().Signal(ctx.db, dst);
+  } else if (existed) {  // an empty result deletes the destination
+    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
+  }
+}
+
+CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last, int step,
+                 CommandHandler handler, std::string summary, std::string since,
+                 std::vector<std::string> acl, std::string complexity,
+                 std::vector<std::string> tips) {
+  CommandSpec spec;
+  spec.name = std::move(name);
+  spec.arity = arity;
+  spec.flags = flags;
+  spec.first_key = first;
+  spec.last_key = last;
+  spec.key_step = step;
+  spec.handler = handler;
+  spec.group = "sorted_set";
+  spec.summary = std::move(summary);
+  spec.since = std::move(since);
+  spec.acl_categories = std::move(acl);
+  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@sortedset");
+  spec.complexity = std::move(complexity);
+  spec.tips = std::move(tips);
+  return spec;
+}
+
+}  // namespace zset
 
 namespace {
 
@@ -35,47 +105,21 @@ using engine::ScoredMember;
 using engine::ScoreRange;
 using engine::ZAddOptions;
 using engine::ZAddResult;
-using engine::ZAggregate;
-using engine::ZCombineSpec;
 using engine::ZRangeSpec;
-using engine::ZSetOp;
 using engine::ZSetType;
+using zset::ArgViews;
+using zset::NotifyRemoval;
+using zset::NotifyStore;
+using zset::Reader;
+using zset::ReplyMembers;
+using zset::Spec;
+using zset::Writer;
 
 constexpr std::string_view kErrNotFloatRange = "ERR min or max is not a float";
 constexpr std::string_view kErrNotLexRange = "ERR min or max not valid string range item";
 // Draws with repeats per ZRANDMEMBER call, as for SRANDMEMBER/HRANDFIELD: a bigger reply
 // would only exhaust memory (Redis streams it until the client buffer limit hits).
 constexpr uint64_t kMaxRandomDraws = 1ULL << 24;
-
-// The type, with zset-max-listpack-* from the configuration (for OBJECT ENCODING).
-ZSetType ZSets(CommandContext& ctx) {
-  engine::ZSetLimits limits;
-  limits.max_listpack_entries = ctx.server.config().GetInt("zset-max-listpack-entries");
-  limits.max_listpack_value = ctx.server.config().GetInt("zset-max-listpack-value");
-  return ZSetType(&ctx.engine, limits);
-}
-
-std::vector<std::string_view> ArgViews(const CommandContext& ctx, size_t first, size_t end) {
-  return std::vector<std::string_view>(ctx.args.begin() + static_cast<ptrdiff_t>(first),
-                                       ctx.args.begin() + static_cast<ptrdiff_t>(end));
-}
-
-// Members with or without scores: RESP2 flattens (member, score) pairs, RESP3 nests them.
-void ReplyMembers(CommandContext& ctx, const std::vector<ScoredMember>& members, bool with_scores) {
-  const bool nested = with_scores && ctx.reply.resp() >= 3;
-  ctx.reply.ArrayHeader(with_scores && !nested ? members.size() * 2 : members.size());
-  for (const ScoredMember& m : members) {
-    if (nested) ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(m.member);
-    if (with_scores) ctx.reply.Double(m.score);
-  }
-}
-
-// "del" when a removal emptied the key; the command's own event first, as Redis orders them.
-void NotifyRemoval(CommandContext& ctx, std::string_view event, std::string_view key) {
-  NotifyKeyspaceEvent(ctx, kNotifyZSet, event, key);
-  NotifyIfEmptied(ctx, key);
-}
 
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]; ZINCRBY is ZADD INCR
 // with the options loop too, so "ZINCRBY k nx m" is a syntax error as in Redis.
@@ -124,7 +168,7 @@ void ZAddGeneric(CommandContext& ctx, bool zincrby) {
   const std::string& key = ctx.args[1];
   const bool created = KeyWouldBeNew(ctx, ctx.db, key);
   ZAddResult r;
-  Status s = ZSets(ctx).Add(ctx.db, key, items, o, &r);
+  Status s = Writer(ctx).Add(ctx.db, key, items, o, &r);
   if (!s.ok()) return ReplyError(ctx, s);
   if (r.added > 0 || r.updated > 0) {
     if (created && r.added > 0) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", key);
@@ -147,7 +191,7 @@ void ZIncrByCommand(CommandContext& ctx) {
 
 void ZRemCommand(CommandContext& ctx) {
   int64_t removed;
-  Status s = ZSets(ctx).Remove(ctx.db, ctx.args[1], ArgViews(ctx, 2, ctx.args.size()), &removed);
+  Status s = Reader(ctx).Remove(ctx.db, ctx.args[1], ArgViews(ctx, 2, ctx.args.size()), &removed);
   if (!s.ok()) return ReplyError(ctx, s);
   if (removed > 0) NotifyRemoval(ctx, "zrem", ctx.args[1]);
   ctx.reply.Integer(removed);
@@ -155,7 +199,7 @@ void ZRemCommand(CommandContext& ctx) {
 
 void ZCardCommand(CommandContext& ctx) {
   int64_t size = 0;
-  Status s = ZSets(ctx).Card(ctx.db, ctx.args[1], &size);
+  Status s = Reader(ctx).Card(ctx.db, ctx.args[1], &size);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   ctx.reply.Integer(size);
@@ -163,7 +207,7 @@ void ZCardCommand(CommandContext& ctx) {
 
 void ZScoreCommand(CommandContext& ctx) {
   std::optional<double> score;
-  Status s = ZSets(ctx).Score(ctx.db, ctx.args[1], ctx.args[2], &score);
+  Status s = Reader(ctx).Score(ctx.db, ctx.args[1], ctx.args[2], &score);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   if (!score) return ctx.reply.Null();
@@ -172,7 +216,7 @@ void ZScoreCommand(CommandContext& ctx) {
 
 void ZMScoreCommand(CommandContext& ctx) {
   std::vector<std::optional<double>> scores;
-  Status s = ZSets(ctx).MScore(ctx.db, ctx.args[1], ArgViews(ctx, 2, ctx.args.size()), &scores);
+  Status s = Reader(ctx).MScore(ctx.db, ctx.args[1], ArgViews(ctx, 2, ctx.args.size()), &scores);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   ctx.reply.ArrayHeader(scores.size());
@@ -187,7 +231,7 @@ void ZMScoreCommand(CommandContext& ctx) {
 
 void ZRankGeneric(CommandContext& ctx, bool reverse) {
   std::optional<int64_t> rank;
-  Status s = ZSets(ctx).Rank(ctx.db, ctx.args[1], ctx.args[2], reverse, &rank);
+  Status s = Reader(ctx).Rank(ctx.db, ctx.args[1], ctx.args[2], reverse, &rank);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   if (!rank) return ctx.reply.Null();
@@ -207,7 +251,7 @@ void ZCountCommand(CommandContext& ctx) {
     return ctx.reply.Error(kErrNotFloatRange);
   }
   int64_t count = 0;
-  Status s = ZSets(ctx).Count(ctx.db, ctx.args[1], range, &count);
+  Status s = Reader(ctx).Count(ctx.db, ctx.args[1], range, &count);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   ctx.reply.Integer(count);
@@ -219,7 +263,7 @@ void ZLexCountCommand(CommandContext& ctx) {
     return ctx.reply.Error(kErrNotLexRange);
   }
   int64_t count = 0;
-  Status s = ZSets(ctx).LexCount(ctx.db, ctx.args[1], range, &count);
+  Status s = Reader(ctx).LexCount(ctx.db, ctx.args[1], range, &count);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   ctx.reply.Integer(count);
@@ -300,7 +344,7 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, Direction dir) {
   bool with_scores;
   if (!ParseRangeCommand(ctx, 1, false, by, dir, &spec, &with_scores)) return;
   std::vector<ScoredMember> out;
-  Status s = ZSets(ctx).Range(ctx.db, ctx.args[1], spec, &out);
+  Status s = Reader(ctx).Range(ctx.db, ctx.args[1], spec, &out);
   CountLookup(ctx, !s.IsNotFound());
   if (!s.ok() && !s.IsNotFound()) return ReplyError(ctx, s);
   ReplyMembers(ctx, out, with_scores);
@@ -325,18 +369,6 @@ void ZRevRangeByLexCommand(CommandContext& ctx) {
   RangeGeneric(ctx, RangeBy::kLex, Direction::kReverse);
 }
 
-// Events of a command that replaced dst with a result of `size` members (or deleted it).
-void NotifyStore(CommandContext& ctx, std::string_view event, std::string_view dst, int64_t size,
-                 bool created, bool existed) {
-  if (size > 0) {
-    if (created) NotifyKeyspaceEvent(ctx, kNotifyNew, "new", dst);
-    NotifyKeyspaceEvent(ctx, kNotifyZSet, event, dst);
-    ctx.server.blocking().Signal(ctx.db, dst);
-  } else if (existed) {  // an empty result deletes the destination
-    NotifyKeyspaceEvent(ctx, kNotifyGeneric, "del", dst);
-  }
-}
-
 // ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
 void ZRangeStoreCommand(CommandContext& ctx) {
   ZRangeSpec spec;
@@ -348,7 +380,7 @@ void ZRangeStoreCommand(CommandContext& ctx) {
   const bool created = KeyWouldBeNew(ctx, ctx.db, dst);
   const bool existed = KeyExistsIfNotifying(ctx, kNotifyGeneric, dst);
   int64_t stored;
-  Status s = ZSets(ctx).RangeStore(ctx.db, dst, ctx.args[2], spec, &stored);
+  Status s = Writer(ctx).RangeStore(ctx.db, dst, ctx.args[2], spec, &stored);
   if (!s.ok()) return ReplyError(ctx, s);
   NotifyStore(ctx, "zrangestore", dst, stored, created, existed);
   ctx.reply.Integer(stored);
@@ -367,7 +399,7 @@ void RemoveRangeGeneric(CommandContext& ctx, ZRangeSpec::By by, std::string_view
     return ctx.reply.Error(kErrNotLexRange);
   }
   int64_t removed;
-  Status s = ZSets(ctx).RemoveRange(ctx.db, ctx.args[1], spec, &removed);
+  Status s = Reader(ctx).RemoveRange(ctx.db, ctx.args[1], spec, &removed);
   if (!s.ok()) return ReplyError(ctx, s);
   if (removed > 0) NotifyRemoval(ctx, event, ctx.args[1]);
   ctx.reply.Integer(removed);
@@ -382,183 +414,11 @@ void ZRemRangeByScoreCommand(CommandContext& ctx) {
 void ZRemRangeByLexCommand(CommandContext& ctx) {
   RemoveRangeGeneric(ctx, ZRangeSpec::By::kLex, "zremrangebylex");
 }
-
-// --- pops ---
-
-// How a pop replies (Redis's genericZpopCommand): ZPOPMIN/MAX flat [m, s, ...] (nested pairs
-// in RESP3 when COUNT was given); BZPOPMIN/MAX flat [key, m, s]; ZMPOP/BZMPOP
-// [key, [[m, s], ...]].
-enum class PopReply { kPlain, kPlainNested, kWithKeyFlat, kWithKeyNested };
-
-// Pops from the first existing key of args[first, first + numkeys); true when it replied
-// (members or an error), false when every key was missing and nothing was written. A blocked
-// client re-checking its keys (`woken`) ignores keys of another type, as Redis does.
-bool TryPop(CommandContext& ctx, size_t first, size_t numkeys, bool max, int64_t count,
-            PopReply shape, bool woken = false) {
-  std::string key;
-  std::vector<ScoredMember> out;
-  Status s =
-      ZSets(ctx).Pop(ctx.db, ArgViews(ctx, first, first + numkeys), max, count, &key, &out, woken);
-  if (s.IsNotFound()) return false;
-  if (!s.ok()) {
-    ReplyError(ctx, s);
-    return true;
-  }
-  if (!out.empty()) NotifyRemoval(ctx, max ? "zpopmax" : "zpopmin", key);
-  switch (shape) {
-    case PopReply::kPlain:
-      ctx.reply.ArrayHeader(2 * out.size());
-      for (const ScoredMember& m : out) {
-        ctx.reply.Bulk(m.member);
-        ctx.reply.Double(m.score);
-      }
-      break;
-    case PopReply::kPlainNested:
-      ReplyMembers(ctx, out, true);  // pairs nest in RESP3 only
-      break;
-    case PopReply::kWithKeyFlat:
-      ctx.reply.ArrayHeader(1 + 2 * out.size());
-      ctx.reply.Bulk(key);
-      for (const ScoredMember& m : out) {
-        ctx.reply.Bulk(m.member);
-        ctx.reply.Double(m.score);
-      }
-      break;
-    case PopReply::kWithKeyNested:
-      ctx.reply.ArrayHeader(2);
-      ctx.reply.Bulk(key);
-      ctx.reply.ArrayHeader(out.size());
-      for (const ScoredMember& m : out) {
-        ctx.reply.ArrayHeader(2);
-        ctx.reply.Bulk(m.member);
-        ctx.reply.Double(m.score);
-      }
-      break;
-  }
-  return true;
-}
-
-// ZPOPMIN / ZPOPMAX key [count]
-void ZPopGeneric(CommandContext& ctx, bool max) {
-  if (ctx.args.size() > 3) return ctx.reply.Error(kErrSyntax);
-  int64_t count = 1;
-  const bool has_count = ctx.args.size() == 3;
-  if (has_count && (!ParseInt64(ctx.args[2], &count) || count < 0)) {
-    return ctx.reply.Error("ERR value is out of range, must be positive");
-  }
-  if (!TryPop(ctx, 1, 1, max, count, has_count ? PopReply::kPlainNested : PopReply::kPlain)) {
-    ctx.reply.ArrayHeader(0);
-  }
-}
-
-void ZPopMinCommand(CommandContext& ctx) {
-  ZPopGeneric(ctx, false);
-}
-void ZPopMaxCommand(CommandContext& ctx) {
-  ZPopGeneric(ctx, true);
-}
-
-struct MPopArgs {
-  size_t first_key = 0;
-  size_t numkeys = 0;
-  bool max = false;
-  int64_t count = 1;
-};
-
-// "numkeys key [key ...] MIN|MAX [COUNT count]" from args[numkeys_index..] (zmpopGenericCommand).
-bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_index, MPopArgs* out) {
-  const size_t argc = ctx.args.size();
-  int64_t numkeys;
-  if (!ParseInt64(ctx.args[numkeys_index], &numkeys) || numkeys < 1) {
-    ctx.reply.Error("ERR numkeys should be greater than 0");
-    return false;
-  }
-  // The MIN|MAX position must be inside the arguments (no overflow on huge numkeys).
-  if (static_cast<uint64_t>(numkeys) >= argc - numkeys_index - 1) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  out->first_key = numkeys_index + 1;
-  out->numkeys = static_cast<size_t>(numkeys);
-  const size_t where = out->first_key + out->numkeys;
-  if (ArgIs(ctx.args[where], "MIN")) {
-    out->max = false;
-  } else if (ArgIs(ctx.args[where], "MAX")) {
-    out->max = true;
-  } else {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  bool has_count = false;
-  for (size_t j = where + 1; j < argc; j++) {
-    if (!has_count && ArgIs(ctx.args[j], "COUNT") && j + 1 < argc) {
-      j++;
-      if (!ParseInt64(ctx.args[j], &out->count) || out->count < 1) {
-        ctx.reply.Error("ERR count should be greater than 0");
-        return false;
-      }
-      has_count = true;
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return false;
-    }
-  }
-  return true;
-}
-
-// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
-void ZMPopCommand(CommandContext& ctx) {
-  MPopArgs a;
-  if (!ParseMPopArgs(ctx, 1, &a)) return;
-  if (!TryPop(ctx, a.first_key, a.numkeys, a.max, a.count, PopReply::kWithKeyNested)) {
-    ctx.reply.NullArray();
-  }
-}
-
-// BZPOPMIN / BZPOPMAX key [key ...] timeout
-void BZPopGeneric(CommandContext& ctx, bool max) {
-  int64_t timeout_ms;
-  if (!ParseBlockTimeout(ctx, ctx.args.size() - 1, &timeout_ms)) return;
-  BlockSpec spec;
-  spec.keys.assign(ctx.args.begin() + 1, ctx.args.end() - 1);
-  spec.timeout_ms = timeout_ms;
-  const size_t numkeys = spec.keys.size();
-  auto woken = std::make_shared<bool>(false);  // false on the first attempt only
-  ctx.server.blocking().Serve(ctx, std::move(spec), [max, numkeys, woken](CommandContext& c) {
-    return TryPop(c, 1, numkeys, max, 1, PopReply::kWithKeyFlat, std::exchange(*woken, true));
-  });
-}
-
-void BZPopMinCommand(CommandContext& ctx) {
-  BZPopGeneric(ctx, false);
-}
-void BZPopMaxCommand(CommandContext& ctx) {
-  BZPopGeneric(ctx, true);
-}
-
-// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: Redis parses the keys and
-// options before the timeout.
-void BZMPopCommand(CommandContext& ctx) {
-  MPopArgs a;
-  if (!ParseMPopArgs(ctx, 2, &a)) return;
-  int64_t timeout_ms;
-  if (!ParseBlockTimeout(ctx, 1, &timeout_ms)) return;
-  BlockSpec spec;
-  for (size_t i = 0; i < a.numkeys; i++)
-    spec.keys.push_back(ctx.args[a.first_key + i]);
-  spec.timeout_ms = timeout_ms;
-  auto woken = std::make_shared<bool>(false);
-  ctx.server.blocking().Serve(ctx, std::move(spec), [a, woken](CommandContext& c) {
-    return TryPop(c, a.first_key, a.numkeys, a.max, a.count, PopReply::kWithKeyNested,
-                  std::exchange(*woken, true));
-  });
-}
-
 // --- ZRANDMEMBER ---
 
 // ZRANDMEMBER key [count [WITHSCORES]]
 void ZRandMemberCommand(CommandContext& ctx) {
-  ZSetType zsets = ZSets(ctx);
+  ZSetType zsets = Reader(ctx);
   if (ctx.args.size() == 2) {
     std::vector<SampledMember> sample;
     Status s = zsets.RandomMembers(ctx.db, ctx.args[1], 1, &sample);
@@ -618,134 +478,6 @@ void ZRandMemberCommand(CommandContext& ctx) {
   ReplyError(ctx, s.ok() ? Status::Corruption("sorted set changed size while it was read") : s);
 }
 
-// --- ZUNION / ZINTER / ZDIFF / ZINTERCARD and the STORE forms ---
-
-// Parses "numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" (or
-// "[LIMIT n]" for ZINTERCARD) from args[numkeys_index..], in Redis's order: numkeys, then
-// the key types (WRONGTYPE beats a bad option), then the options. On error replies and
-// returns false.
-bool ParseCombine(CommandContext& ctx, size_t numkeys_index, ZSetOp op, bool store, bool card_only,
-                  ZCombineSpec* spec, bool* with_scores, int64_t* limit) {
-  const auto& args = ctx.args;
-  int64_t numkeys;
-  if (!ParseIntArg(ctx, numkeys_index, &numkeys)) return false;
-  if (numkeys < 1) {
-    ctx.reply.Error("ERR at least 1 input key is needed for '" + CommandName(ctx) + "' command");
-    return false;
-  }
-  if (static_cast<uint64_t>(numkeys) > args.size() - numkeys_index - 1) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  const size_t first = numkeys_index + 1;
-  spec->op = op;
-  spec->keys = ArgViews(ctx, first, first + static_cast<size_t>(numkeys));
-  *with_scores = false;
-  std::string error;
-  for (size_t j = first + spec->keys.size(); j < args.size() && error.empty(); j++) {
-    const size_t remaining = args.size() - j;
-    if (op != ZSetOp::kDiff && !card_only && remaining >= spec->keys.size() + 1 &&
-        ArgIs(args[j], "WEIGHTS")) {
-      spec->weights.assign(spec->keys.size(), 1.0);
-      for (size_t i = 0; i < spec->keys.size(); i++) {
-        if (!ParseDouble(args[++j], &spec->weights[i])) {
-          error = "ERR weight value is not a float";
-          break;
-        }
-      }
-    } else if (op != ZSetOp::kDiff && !card_only && remaining >= 2 && ArgIs(args[j], "AGGREGATE")) {
-      const std::string& a = args[++j];
-      if (ArgIs(a, "SUM")) {
-        spec->aggregate = ZAggregate::kSum;
-      } else if (ArgIs(a, "MIN")) {
-        spec->aggregate = ZAggregate::kMin;
-      } else if (ArgIs(a, "MAX")) {
-        spec->aggregate = ZAggregate::kMax;
-      } else {
-        error = kErrSyntax;
-      }
-    } else if (!store && !card_only && ArgIs(args[j], "WITHSCORES")) {
-      *with_scores = true;
-    } else if (card_only && remaining >= 2 && ArgIs(args[j], "LIMIT")) {
-      if (!ParseInt64(args[++j], limit) || *limit < 0) error = "ERR LIMIT can't be negative";
-    } else {
-      error = kErrSyntax;
-    }
-  }
-  if (error.empty()) return true;
-  Status s = ZSets(ctx).CheckCombineInputs(ctx.db, spec->keys);
-  if (!s.ok()) {
-    ReplyError(ctx, s);
-  } else {
-    ctx.reply.Error(error);
-  }
-  return false;
-}
-
-void CombineGeneric(CommandContext& ctx, ZSetOp op) {
-  ZCombineSpec spec;
-  bool with_scores;
-  int64_t limit = 0;
-  if (!ParseCombine(ctx, 1, op, false, false, &spec, &with_scores, &limit)) return;
-  std::vector<ScoredMember> out;
-  engine::KeyLookups lookups;
-  Status s = ZSets(ctx).Combine(ctx.db, spec, &out, &lookups);
-  ctx.server.KeyspaceHit(lookups.hits);
-  ctx.server.KeyspaceMiss(lookups.misses);
-  if (!s.ok()) return ReplyError(ctx, s);
-  ReplyMembers(ctx, out, with_scores);
-}
-
-void ZUnionCommand(CommandContext& ctx) {
-  CombineGeneric(ctx, ZSetOp::kUnion);
-}
-void ZInterCommand(CommandContext& ctx) {
-  CombineGeneric(ctx, ZSetOp::kInter);
-}
-void ZDiffCommand(CommandContext& ctx) {
-  CombineGeneric(ctx, ZSetOp::kDiff);
-}
-
-void CombineStoreGeneric(CommandContext& ctx, ZSetOp op, std::string_view event) {
-  ZCombineSpec spec;
-  bool with_scores;
-  int64_t limit = 0;
-  if (!ParseCombine(ctx, 2, op, true, false, &spec, &with_scores, &limit)) return;
-  const std::string& dst = ctx.args[1];
-  const bool created = KeyWouldBeNew(ctx, ctx.db, dst);
-  const bool existed = KeyExistsIfNotifying(ctx, kNotifyGeneric, dst);
-  int64_t stored;
-  Status s = ZSets(ctx).CombineStore(ctx.db, dst, spec, &stored);
-  if (!s.ok()) return ReplyError(ctx, s);
-  NotifyStore(ctx, event, dst, stored, created, existed);
-  ctx.reply.Integer(stored);
-}
-
-void ZUnionStoreCommand(CommandContext& ctx) {
-  CombineStoreGeneric(ctx, ZSetOp::kUnion, "zunionstore");
-}
-void ZInterStoreCommand(CommandContext& ctx) {
-  CombineStoreGeneric(ctx, ZSetOp::kInter, "zinterstore");
-}
-void ZDiffStoreCommand(CommandContext& ctx) {
-  CombineStoreGeneric(ctx, ZSetOp::kDiff, "zdiffstore");
-}
-
-// ZINTERCARD numkeys key [key ...] [LIMIT limit]
-void ZInterCardCommand(CommandContext& ctx) {
-  ZCombineSpec spec;
-  bool with_scores;
-  int64_t limit = 0;
-  if (!ParseCombine(ctx, 1, ZSetOp::kInter, false, true, &spec, &with_scores, &limit)) return;
-  int64_t count;
-  engine::KeyLookups lookups;
-  Status s = ZSets(ctx).InterCard(ctx.db, spec.keys, limit, &count, &lookups);
-  ctx.server.KeyspaceHit(lookups.hits);
-  ctx.server.KeyspaceMiss(lookups.misses);
-  if (!s.ok()) return ReplyError(ctx, s);
-  ctx.reply.Integer(count);
-}
-
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: member/score pairs, scores as bulk strings
 // in Redis's format (also in RESP3).
 void ZScanCommand(CommandContext& ctx) {
@@ -760,7 +492,7 @@ void ZScanCommand(CommandContext& ctx) {
   std::optional<std::string_view> match;
   if (opts.match) match = *opts.match;
   Status s =
-      ZSets(ctx).Scan(ctx.db, ctx.args[1], resume, ScanBudget(opts.count), match, &page, &version);
+      Reader(ctx).Scan(ctx.db, ctx.args[1], resume, ScanBudget(opts.count), match, &page, &version);
   CountLookup(ctx, !s.IsNotFound());
   if (s.IsNotFound()) return ReplyScanPage(ctx, 0, engine::MemberPage(), true);
   if (!s.ok()) return ReplyError(ctx, s);
@@ -770,34 +502,12 @@ void ZScanCommand(CommandContext& ctx) {
   ReplyScanPage(ctx, next, page, true);
 }
 
-CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last, int step,
-                 CommandHandler handler, std::string summary, std::string since,
-                 std::vector<std::string> acl, std::string complexity,
-                 std::vector<std::string> tips = {}) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = step;
-  spec.handler = handler;
-  spec.group = "sorted_set";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@sortedset");
-  spec.complexity = std::move(complexity);
-  spec.tips = std::move(tips);
-  return spec;
-}
-
 }  // namespace
 
 void RegisterZSetCommands(CommandTable* table) {
   const uint32_t kW = kCmdWrite, kR = kCmdReadOnly, kF = kCmdFast, kD = kCmdDenyOom;
-  const uint32_t kB = kCmdBlocking;
-  const std::vector<std::string> kReadFast = {"@read", "@fast"}, kReadSlow = {"@read", "@slow"};
+  const std::vector<std::string> kReadFast = {"@read", "@fast"};
+  const std::vector<std::string> kReadSlow = {"@read", "@slow"};
   const std::vector<std::string> kWriteFast = {"@write", "@fast"};
   const std::vector<std::string> kWriteSlow = {"@write", "@slow"};
   const std::string kLogN = "O(log(N)) where N is the number of elements in the sorted set.";
@@ -881,81 +591,10 @@ void RegisterZSetCommands(CommandTable* table) {
                        "2.8.9", kWriteSlow,
                        "O(log(N)+M) with N being the number of elements in the sorted set and M "
                        "the number of elements removed by the operation."));
-  table->Register(Spec("zpopmin", -2, kW | kF, 1, 1, 1, ZPopMinCommand,
-                       "Remove and return members with the lowest scores in a sorted set", "5.0.0",
-                       kWriteFast,
-                       "O(log(N)*M) with N being the number of elements in the sorted set, and M "
-                       "being the number of elements popped."));
-  table->Register(Spec("zpopmax", -2, kW | kF, 1, 1, 1, ZPopMaxCommand,
-                       "Remove and return members with the highest scores in a sorted set", "5.0.0",
-                       kWriteFast,
-                       "O(log(N)*M) with N being the number of elements in the sorted set, and M "
-                       "being the number of elements popped."));
-  // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range.
-  table->Register(Spec("zmpop", -4, kW, 0, 0, 0, ZMPopCommand,
-                       "Remove and return members with scores in a sorted set", "7.0.0", kWriteSlow,
-                       "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
-                       "number of elements in the sorted set, and M being the number of elements "
-                       "popped."));
-  table->Register(Spec("bzpopmin", -3, kW | kB | kCmdNoScript | kF, 1, -2, 1, BZPopMinCommand,
-                       "Remove and return the member with the lowest score from one or more "
-                       "sorted sets, or block until one is available",
-                       "5.0.0", {"@write", "@fast", "@blocking"},
-                       "O(log(N)) with N being the number of elements in the sorted set."));
-  table->Register(Spec("bzpopmax", -3, kW | kB | kCmdNoScript | kF, 1, -2, 1, BZPopMaxCommand,
-                       "Remove and return the member with the highest score from one or more "
-                       "sorted sets, or block until one is available",
-                       "5.0.0", {"@write", "@fast", "@blocking"},
-                       "O(log(N)) with N being the number of elements in the sorted set."));
-  table->Register(Spec("bzmpop", -5, kW | kB, 0, 0, 0, BZMPopCommand,
-                       "Remove and return members with scores in a sorted set or block until one "
-                       "is available",
-                       "7.0.0", {"@write", "@slow", "@blocking"},
-                       "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
-                       "number of elements in the sorted set, and M being the number of elements "
-                       "popped."));
   table->Register(Spec("zrandmember", -2, kR, 1, 1, 1, ZRandMemberCommand,
                        "Get one or multiple random elements from a sorted set", "6.2.0", kReadSlow,
                        "O(N) where N is the number of elements returned",
                        {"nondeterministic_output"}));
-  table->Register(Spec("zunion", -3, kR, 0, 0, 0, ZUnionCommand, "Add multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted "
-                       "sets, and M being the number of elements in the resulting sorted set."));
-  table->Register(Spec("zinter", -3, kR, 0, 0, 0, ZInterCommand, "Intersect multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
-                       "K being the number of input sorted sets and M being the number of "
-                       "elements in the resulting sorted set."));
-  table->Register(Spec("zdiff", -3, kR, 0, 0, 0, ZDiffCommand, "Subtract multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
-                       "all the sets, N is the size of the first set, and K is the size of the "
-                       "result set."));
-  table->Register(Spec("zunionstore", -4, kW | kD, 1, 1, 1, ZUnionStoreCommand,
-                       "Add multiple sorted sets and store the resulting sorted set in a new key",
-                       "2.0.0", kWriteSlow,
-                       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted "
-                       "sets, and M being the number of elements in the resulting sorted set."));
-  table->Register(Spec("zinterstore", -4, kW | kD, 1, 1, 1, ZInterStoreCommand,
-                       "Intersect multiple sorted sets and store the resulting sorted set in a "
-                       "new key",
-                       "2.0.0", kWriteSlow,
-                       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
-                       "K being the number of input sorted sets and M being the number of "
-                       "elements in the resulting sorted set."));
-  table->Register(Spec("zdiffstore", -4, kW | kD, 1, 1, 1, ZDiffStoreCommand,
-                       "Subtract multiple sorted sets and store the resulting sorted set in a new "
-                       "key",
-                       "6.2.0", kWriteSlow,
-                       "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
-                       "all the sets, N is the size of the first set, and K is the size of the "
-                       "result set."));
-  table->Register(Spec("zintercard", -3, kR, 0, 0, 0, ZInterCardCommand,
-                       "Intersect multiple sorted sets and return the cardinality of the result",
-                       "7.0.0", kReadSlow,
-                       "O(N*K) worst case with N being the smallest input sorted set, K being the "
-                       "number of input sorted sets."));
   table->Register(Spec("zscan", -3, kR, 1, 1, 1, ZScanCommand,
                        "Incrementally iterate sorted sets elements and associated scores", "2.8.0",
                        kReadSlow,
@@ -963,6 +602,7 @@ void RegisterZSetCommands(CommandTable* table) {
                        "command calls for the cursor to return back to 0. N is the number of "
                        "elements inside the collection.",
                        {"nondeterministic_output"}));
+  zset::RegisterZSetMultiKeyCommands(table);
 }
 
 }  // namespace redrock::server

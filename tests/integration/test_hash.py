@@ -406,6 +406,38 @@ class HashBasicsTest(CompareTestCase):
             self.assertTrue(c.call("HRANDFIELD", "h", "-100000000").startswith(b"-ERR"))
 
 
+def _deep_unordered(v):
+    if isinstance(v, list):
+        return (type(v).__name__, sorted((_deep_unordered(x) for x in v), key=repr))
+    if isinstance(v, dict):
+        return ("map", sorted(v.items(), key=repr))
+    return v
+
+
+class HashTransactionTest(CompareTestCase):
+    def test_multi_exec_sees_pending_fields(self):
+        # Inside MULTI/EXEC each command reads the pending writes of the earlier ones, and
+        # only those of its own keys.
+        self.assertSame([
+            "HSET z f 1",
+            "MULTI",
+            "HSET a x 1 y 2",
+            "HSET h a 1 b 2",
+            "HINCRBY h a 5",
+            "HINCRBYFLOAT h b 0.5",
+            "HSETNX h a 0",
+            "HDEL h nofield",
+            "HGETALL h",
+            "HKEYS a",
+            "HLEN h",
+            "HRANDFIELD h 10 WITHVALUES",
+            "HSCAN h 0",
+            "EXEC",
+            "HGETALL h",
+        ], rules={"EXEC": by(_deep_unordered, "deep_unordered"),
+                  "HGETALL": by(_unordered_pairs, "unordered_pairs")})
+
+
 class HScanTest(CompareTestCase):
     def assertSame(self, commands, rules=None, a=None, b=None):
         super().assertSame(commands, dict(RULES, **(rules or {})), a, b)

@@ -164,6 +164,9 @@ class PubSubCompareTest(harness.CompareTestCase):
         harness.Cmd("SPOP s6 5", rule=harness.ignore),
         "SADD t1 1 2", "SADD t2 2 3", "SINTERSTORE d t1 t2", "SUNIONSTORE d t1 t2",
         "SDIFFSTORE d t1 t1", "SDIFFSTORE d t1 t1", "SINTERSTORE d2 t1 nokey",
+        "ZADD z 1 a 2 b 3 c", "ZADD z 1 a", "ZADD z XX 5 nope", "ZINCRBY z 2 a", "ZREM z zz",
+        "ZREM z b", "ZPOPMIN z", "ZPOPMAX z 5", "ZADD z2 1 x 2 y", "ZREMRANGEBYSCORE z2 0 1",
+        "ZUNIONSTORE zu 1 z2", "ZINTERSTORE zu 2 z2 nokey", "BZPOPMIN z2 0",
         "MULTI", "SET mk 1", "INCR mk", "HSET mh f v", "DEL mk", "EXEC",
     ]
 

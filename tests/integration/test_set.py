@@ -400,6 +400,41 @@ class SetAlgebraTest(SetCompareTest):
         ])
 
 
+def _deep_unordered(v):
+    if isinstance(v, list):
+        return (type(v).__name__, sorted((_deep_unordered(x) for x in v), key=repr))
+    return v
+
+
+class SetTransactionTest(SetCompareTest):
+    def test_multi_exec_sees_pending_members(self):
+        # Inside MULTI/EXEC each command reads the pending writes of the earlier ones, and
+        # only those of its own keys.
+        self.assertSame([
+            "SADD z 9",
+            "MULTI",
+            "SADD a 1 2 x",
+            "SADD m 2 3 x",
+            "SADD m 4",
+            "SMEMBERS m",
+            "SINTER a m",
+            "SUNION m z",
+            "SDIFF m a",
+            "SINTERSTORE d a m",
+            "SCARD d",
+            "SMOVE d e x",
+            "SPOP d 5",
+            "SINTERCARD 2 a m",
+            "SSCAN m 0",
+            "SRANDMEMBER m 10",
+            "OBJECT ENCODING m",
+            "EXEC",
+            "SMEMBERS m",
+            "SMEMBERS e",
+            "EXISTS d",
+        ], rules={"EXEC": by(_deep_unordered, "deep_unordered")})
+
+
 class SetRandomTest(SetCompareTest):
     def test_spop_properties(self):
         c = self.a

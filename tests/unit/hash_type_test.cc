@@ -288,11 +288,11 @@ TEST_F(HashTypeTest, TransactionSeesItsOwnPendingFields) {
     EXPECT_EQ(sample.size(), 2u);
     MemberPage page;
     uint64_t version;
-    ASSERT_TRUE(hashes()
-                    .Scan(
-                        0, "h", [](uint64_t) { return std::string(); }, 10, std::nullopt, &page,
-                        &version)
-                    .ok());
+    ASSERT_TRUE(
+        hashes()
+            .Scan(
+                0, "h", [](uint64_t) { return std::string(); }, 10, std::nullopt, &page, &version)
+            .ok());
     EXPECT_EQ(page.items.size(), 2u);
     ASSERT_TRUE(txn.Commit().ok());
   }
