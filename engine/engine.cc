@@ -13,6 +13,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/utilities/table_properties_collectors.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
+#include <rocksdb/write_buffer_manager.h>
 #include <spdlog/spdlog.h>
 
 #include "engine/access_clock.h"
@@ -80,6 +81,7 @@ Engine::Engine(const EngineOptions& options)
       fsync_(options.fsync),
       locks_(std::make_unique<KeyLocks>()),
       access_clock_(std::make_unique<AccessClock>()),
+      hot_tier_(std::make_unique<HotTier>(options.hot_tier_bytes)),
       gc_target_(std::make_shared<GcFilterTarget>()),
       key_counts_(new std::atomic<int64_t>[options.databases]),
       expire_counts_(new std::atomic<int64_t>[options.databases]),
@@ -96,6 +98,7 @@ Status Engine::Open(const EngineOptions& options, std::unique_ptr<Engine>* engin
   }
   std::unique_ptr<Engine> e(new Engine(options));
   REDROCK_RETURN_IF_ERROR(e->OpenDb());
+  e->ResetHotTier();
   e->StartBackground();
   *engine = std::move(e);
   return Status::OK();
@@ -114,29 +117,56 @@ Status Engine::OpenDb() {
   db_opts.create_if_missing = true;
   db_opts.create_missing_column_families = true;
   db_opts.max_background_jobs = std::max(2, options_.background_jobs);
+  db_opts.max_subcompactions = 1;
+  // Opening every table reader at start costs time proportional to the number of files;
+  // statistics are not needed to serve reads, so skip reading them at open.
+  db_opts.skip_stats_update_on_db_open = true;
   db_opts.bytes_per_sync = 1 << 20;
   db_opts.wal_bytes_per_sync = 0;
   db_opts.keep_log_file_num = 5;
   db_opts.max_log_file_size = 16 << 20;
-  // Bound the WAL so a restart replays only a short tail, whatever the dataset size.
-  db_opts.max_total_wal_size = 4 * options_.write_buffer_bytes;
+  // Bound the WAL so a restart replays only a short tail, whatever the dataset size: past
+  // this, the column families holding the oldest WAL data are flushed.
+  db_opts.max_total_wal_size =
+      std::clamp<uint64_t>(2 * options_.write_buffer_bytes, 32ULL << 20, 256ULL << 20);
   db_opts.avoid_flush_during_shutdown = false;
 
-  block_cache_ = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  // One cache for the whole process: data, index and filter blocks, and (through the write
+  // buffer manager) the memtables, so the two together stay within their budget. Writers
+  // stall rather than let memtables grow past it.
+  rocksdb::LRUCacheOptions cache_opts;
+  cache_opts.capacity = options_.block_cache_bytes + options_.write_buffer_bytes;
+  cache_opts.num_shard_bits = 6;
+  cache_opts.high_pri_pool_ratio = 0.1;  // index and filter blocks
+  block_cache_ = rocksdb::NewLRUCache(cache_opts);
+  write_buffer_manager_ = std::make_shared<rocksdb::WriteBufferManager>(
+      options_.write_buffer_bytes, block_cache_, /*allow_stall=*/true);
+  db_opts.write_buffer_manager = write_buffer_manager_;
+  // Each column family may fill a good part of the budget before it flushes; the manager
+  // flushes the biggest memtable when all of them together reach the budget.
+  const uint64_t cf_buffer =
+      std::clamp<uint64_t>(options_.write_buffer_bytes / 4, 2ULL << 20, 64ULL << 20);
 
   auto table_options = [&](bool whole_key_bloom) {
     rocksdb::BlockBasedTableOptions t;
     t.block_cache = block_cache_;
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10, false));
     t.whole_key_filtering = whole_key_bloom;
+    // Index and filter blocks live in the cache (charged to the budget), partitioned so a
+    // dataset far larger than RAM does not need its whole index resident; the small top
+    // level stays pinned.
     t.cache_index_and_filter_blocks = true;
-    t.pin_l0_filter_and_index_blocks_in_cache = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
+    t.pin_top_level_index_and_filter = true;
+    t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+    t.partition_filters = true;
+    t.metadata_block_size = 4096;
     t.format_version = 5;
     return std::shared_ptr<rocksdb::TableFactory>(rocksdb::NewBlockBasedTableFactory(t));
   };
   auto base_cf = [&]() {
     rocksdb::ColumnFamilyOptions cf;
-    cf.write_buffer_size = options_.write_buffer_bytes;
+    cf.write_buffer_size = cf_buffer;
     cf.max_write_buffer_number = 3;
     cf.level_compaction_dynamic_level_bytes = true;
     cf.compression = rocksdb::kLZ4Compression;
@@ -151,10 +181,14 @@ Status Engine::OpenDb() {
     switch (i) {
       case kDefault:
         cf.merge_operator = NewCounterMergeOperator();
-        cf.write_buffer_size = 4 << 20;
+        cf.write_buffer_size = std::min<uint64_t>(cf_buffer, 4 << 20);
         break;
       case kMeta:
         cf.table_factory = table_options(true);
+        // Most commands start with a point lookup here; a memtable bloom filter makes the
+        // lookup of a key that is not in the memtable cheap.
+        cf.memtable_whole_key_filtering = true;
+        cf.memtable_prefix_bloom_size_ratio = 0.05;
         cf.compaction_filter_factory = NewMetaTtlFilterFactory();
         break;
       case kData:
@@ -163,7 +197,7 @@ Status Engine::OpenDb() {
         cf.compaction_filter_factory = NewMemberGcFilterFactory(gc_target_);
         break;
       case kExpire:
-        cf.write_buffer_size = 16 << 20;
+        cf.write_buffer_size = std::min<uint64_t>(cf_buffer, 16 << 20);
         // The expiry index is a queue: entries are deleted soon after insertion. Compact
         // files dense with tombstones so the cycle does not wade through them.
         cf.table_properties_collector_factories.emplace_back(
@@ -234,28 +268,12 @@ Status Engine::Close() {
 Status Engine::Reload() {
   StopBackground();
   CloseDb();
+  hot_tier_->Clear();
   REDROCK_RETURN_IF_ERROR(OpenDb());
+  ResetHotTier();
   std::fill(expire_cursor_ms_.begin(), expire_cursor_ms_.end(), 0);
   StartBackground();
   return Status::OK();
-}
-
-rocksdb::Status Engine::Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf,
-                            const rocksdb::Slice& key, rocksdb::PinnableSlice* value) const {
-  if (Transaction* txn = Transaction::Current()) {
-    return txn->batch()->GetFromBatchAndDB(db_, ro, cf, key, value);
-  }
-  return db_->Get(ro, cf, key, value);
-}
-
-std::unique_ptr<rocksdb::Iterator> Engine::NewIterator(const rocksdb::ReadOptions& ro,
-                                                       rocksdb::ColumnFamilyHandle* cf) const {
-  std::unique_ptr<rocksdb::Iterator> base(db_->NewIterator(ro, cf));
-  if (Transaction* txn = Transaction::Current()) {
-    return std::unique_ptr<rocksdb::Iterator>(
-        txn->batch()->NewIteratorWithBase(cf, base.release(), &ro));
-  }
-  return base;
 }
 
 void Engine::SetFsyncMode(FsyncMode mode) {
@@ -313,7 +331,7 @@ Status Engine::Commit(rocksdb::WriteBatch* batch,
                       const std::vector<std::pair<int, int64_t>>& expire_deltas) {
   rocksdb::WriteOptions wo;
   wo.sync = fsync_mode() == FsyncMode::kAlways;
-  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, batch)));
+  REDROCK_RETURN_IF_ERROR(FromRocks(WriteThrough(wo, batch)));
   for (const auto& [db, d] : key_deltas)
     key_counts_[db].fetch_add(d, std::memory_order_relaxed);
   for (const auto& [db, d] : expire_deltas) {
@@ -333,7 +351,7 @@ uint64_t Engine::NewVersion() {
 }
 
 Status Engine::FlushDb(int db) {
-  AllKeysLockGuard all(*locks_);
+  AllKeysLockGuard all(*locks_, db);
   rocksdb::WriteBatch batch;
   std::string begin = DbPrefix(db), end = DbPrefix(db + 1);
   for (int i = kMeta; i < kNumCf; i++)
@@ -344,14 +362,14 @@ Status Engine::FlushDb(int db) {
   batch.Put(cfs_[kDefault], ExpireCountKey(db), zero);
   rocksdb::WriteOptions wo;
   wo.sync = fsync_mode() == FsyncMode::kAlways;
-  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch)));
+  REDROCK_RETURN_IF_ERROR(FromRocks(WriteThrough(wo, &batch)));
   key_counts_[db].store(0);
   expire_counts_[db].store(0);
   return Status::OK();
 }
 
 Status Engine::FlushAll() {
-  AllKeysLockGuard all(*locks_);
+  AllKeysLockGuard all(*locks_, AllKeysLockGuard::kAllDbs);
   rocksdb::WriteBatch batch;
   std::string begin = DbPrefix(0), end = DbPrefix(options_.databases);
   for (int i = kMeta; i < kNumCf; i++)
@@ -364,7 +382,7 @@ Status Engine::FlushAll() {
   }
   rocksdb::WriteOptions wo;
   wo.sync = fsync_mode() == FsyncMode::kAlways;
-  REDROCK_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &batch)));
+  REDROCK_RETURN_IF_ERROR(FromRocks(WriteThrough(wo, &batch)));
   for (int db = 0; db < options_.databases; db++) {
     key_counts_[db].store(0);
     expire_counts_[db].store(0);
@@ -476,7 +494,7 @@ void Engine::BackgroundLoop() {
     bg_cv_.wait_for(l, std::chrono::milliseconds(1000 / hz));
     if (bg_stop_) break;
     l.unlock();
-    if (options_.active_expire_hz > 0) {
+    if (options_.active_expire_hz > 0 && active_expire_on_.load(std::memory_order_relaxed)) {
       // Keep going while a pass hits its budget, like Redis's adaptive cycle, but yield
       // between passes.
       for (int i = 0; i < 10 && ExpireCycle(NowMs(), 1000) >= 1000; i++) {
@@ -520,6 +538,26 @@ uint64_t Engine::DiskUsage() const {
     if (entry.is_regular_file(ec)) total += entry.file_size(ec);
   }
   return total;
+}
+
+Engine::MemoryUsage Engine::memory_usage() const {
+  MemoryUsage m;
+  if (block_cache_) {
+    m.block_cache_capacity = block_cache_->GetCapacity();
+    m.block_cache_usage = block_cache_->GetUsage();
+    m.block_cache_pinned = block_cache_->GetPinnedUsage();
+  }
+  if (write_buffer_manager_) m.memtable_budget = write_buffer_manager_->buffer_size();
+  m.memtables = IntProperty("rocksdb.cur-size-all-mem-tables");
+  m.table_readers = IntProperty("rocksdb.estimate-table-readers-mem");
+  return m;
+}
+
+void Engine::SetRocksMemory(uint64_t block_cache_bytes, uint64_t write_buffer_bytes) {
+  options_.block_cache_bytes = block_cache_bytes;
+  options_.write_buffer_bytes = write_buffer_bytes;
+  if (write_buffer_manager_) write_buffer_manager_->SetBufferSize(write_buffer_bytes);
+  if (block_cache_) block_cache_->SetCapacity(block_cache_bytes + write_buffer_bytes);
 }
 
 }  // namespace redrock::engine

@@ -18,6 +18,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/slice.h>
 
+#include "engine/hot_tier.h"
 #include "engine/status.h"
 
 namespace rocksdb {
@@ -26,6 +27,7 @@ class ColumnFamilyHandle;
 class WriteBatch;
 class Cache;
 class Statistics;
+class WriteBufferManager;
 }  // namespace rocksdb
 
 namespace redrock::engine {
@@ -45,10 +47,15 @@ struct EngineOptions {
   std::string dir = "./data";  // RocksDB directory
   int databases = 16;          // SELECT range
   FsyncMode fsync = FsyncMode::kEverySec;
+  // Memory budget parts (see docs/memory.md). The block cache holds data, index and filter
+  // blocks; the memtables of all column families together are bounded by
+  // write_buffer_bytes through a write buffer manager charged to the same cache, so cache
+  // plus memtables never exceed block_cache_bytes + write_buffer_bytes.
   uint64_t block_cache_bytes = 128ULL << 20;
-  uint64_t write_buffer_bytes = 64ULL << 20;  // per column family memtable
-  int background_jobs = 2;
-  int active_expire_hz = 10;  // active expiry cycles per second; 0 disables
+  uint64_t write_buffer_bytes = 64ULL << 20;  // all memtables together
+  uint64_t hot_tier_bytes = 64ULL << 20;      // hot tier budget; 0 disables it
+  int background_jobs = 2;                    // flushes + compactions running at once
+  int active_expire_hz = 10;                  // active expiry cycles per second; 0 disables
   // Compaction rewrites files older than this so the TTL filters see cold data too.
   uint64_t periodic_compaction_seconds = 24 * 3600;
 };
@@ -115,12 +122,32 @@ class Engine {
   // Bytes of SST + WAL files on disk.
   uint64_t DiskUsage() const;
 
+  // RocksDB's share of the memory budget, as INFO memory reports it.
+  struct MemoryUsage {
+    uint64_t block_cache_capacity = 0;  // block cache + memtable budget (one cache)
+    uint64_t block_cache_usage = 0;     // bytes charged to the cache, memtables included
+    uint64_t block_cache_pinned = 0;    // of which pinned (in use, not evictable)
+    uint64_t memtables = 0;             // all memtables, active and immutable
+    uint64_t memtable_budget = 0;       // write buffer manager limit
+    uint64_t table_readers = 0;         // table reader memory outside the cache
+  };
+  MemoryUsage memory_usage() const;
+  // Changes the block cache and memtable budgets at run time (CONFIG SET maxmemory).
+  void SetRocksMemory(uint64_t block_cache_bytes, uint64_t write_buffer_bytes);
+
+  // Hot tier counters (INFO hottier), and its budget, changeable at run time (0 disables).
+  HotTierStats hot_tier_stats() const;
+  void SetHotTierBudget(uint64_t bytes);
+  HotTier& hot_tier() { return *hot_tier_; }
+
   // --- used by the data-type files ---
   // Point read. Inside a Transaction (MULTI/EXEC) it sees the transaction's pending writes
   // on top of the database; data-type code must read through this, never db() directly.
   rocksdb::Status Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamilyHandle* cf,
                       const rocksdb::Slice& key, rocksdb::PinnableSlice* value) const;
-  // Iterator with the same visibility as Get.
+  // Iterator with the same visibility as Get. An iterator bounded to one collection (lower
+  // bound inside [db][key len][key][version], upper bound inside or just past it) on the
+  // data or zscore family is served from the hot tier when the collection is cached whole.
   std::unique_ptr<rocksdb::Iterator> NewIterator(const rocksdb::ReadOptions& ro,
                                                  rocksdb::ColumnFamilyHandle* cf) const;
 
@@ -152,6 +179,8 @@ class Engine {
   // call returns, the old listener is not running and will not be called again.
   using ExpiredListener = std::function<void(int db, std::string_view key)>;
   void SetExpiredListener(ExpiredListener listener);
+  // Pauses or resumes the active expiry cycle (DEBUG SET-ACTIVE-EXPIRE); reads still reap.
+  void SetActiveExpire(bool on) { active_expire_on_.store(on, std::memory_order_relaxed); }
 
  private:
   enum CfIndex { kDefault = 0, kMeta, kData, kZScore, kExpire, kNumCf };
@@ -164,14 +193,24 @@ class Engine {
   void StopBackground();
   void BackgroundLoop();
   void NotifyExpired(int db, std::string_view key);
+  // Writes `batch` to RocksDB and then through to the hot tier (engine_hot.cc).
+  rocksdb::Status WriteThrough(const rocksdb::WriteOptions& wo, rocksdb::WriteBatch* batch);
+  // Reads the collection of `prefix` whole at a snapshot and offers it to the hot tier when
+  // the tier wants it; returns what the tier then holds (null: read RocksDB as usual).
+  std::shared_ptr<const HotTier::Members> HotMembers(std::string_view prefix,
+                                                     const rocksdb::ReadOptions& ro) const;
+  // Tells the hot tier the column family ids and empties it (after OpenDb).
+  void ResetHotTier();
 
   EngineOptions options_;
   std::atomic<FsyncMode> fsync_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::shared_ptr<rocksdb::Cache> block_cache_;
+  std::shared_ptr<rocksdb::WriteBufferManager> write_buffer_manager_;
   std::unique_ptr<KeyLocks> locks_;
   std::unique_ptr<AccessClock> access_clock_;
+  std::unique_ptr<HotTier> hot_tier_;
   std::shared_ptr<GcFilterTarget> gc_target_;
 
   std::unique_ptr<std::atomic<int64_t>[]> key_counts_;
@@ -187,6 +226,7 @@ class Engine {
 
   std::shared_mutex listener_mu_;  // held shared while the listener runs
   ExpiredListener expired_listener_;
+  std::atomic<bool> active_expire_on_{true};
   std::atomic<bool> has_listener_{false};
 
   std::mutex bg_mu_;

@@ -315,9 +315,10 @@ Config::Config() {
   Define(Bool("appendonly", true));
   Define(WithValidate(Bool("daemonize", false, false), ValidateDaemonize));
   Define(Str("pidfile", "", false));
-  Define(Memory("hot-tier-size", 256ULL << 20, 0, false));
-  Define(Memory("block-cache-size", 128ULL << 20, 0, false));
-  Define(Memory("write-buffer-size", 64ULL << 20, 1 << 20, false));
+  Define(Memory("hot-tier-size", 256ULL << 20, 0));
+  // Memory budget parts; unless given, derived from maxmemory at start (memory_budget.cc).
+  Define(Memory("block-cache-size", 128ULL << 20, 0));
+  Define(Memory("write-buffer-size", 64ULL << 20, 1 << 20));
   Define(WithAlias(Int("busy-reply-threshold", 5000, 0, kLongMax), "lua-time-limit"));
   Define(Enum("enable-debug-command", "local", {"no", "yes", "local"}, false));
   Define(Str("unixsocket", "", false));
@@ -642,6 +643,7 @@ bool Config::LoadTextAt(std::string_view text, int depth, std::string* error) {
     } else {
       entry->value = canonical;
     }
+    entry->explicitly_set = true;
     if (!seen) loaded_in_file_.push_back(entry->param.name);
   }
   return true;
@@ -737,6 +739,7 @@ bool Config::Set(const std::vector<std::pair<std::string_view, std::string_view>
       std::lock_guard<std::mutex> lock(mu_);
       old[i] = targets[i]->value;
       targets[i]->value = values[i];
+      targets[i]->explicitly_set = true;
     }
     std::string reason = targets[i]->apply ? targets[i]->apply(values[i]) : "";
     if (!reason.empty()) {
@@ -752,6 +755,22 @@ bool Config::Set(const std::vector<std::pair<std::string_view, std::string_view>
     }
   }
   return true;
+}
+
+bool Config::IsExplicit(std::string_view name) const {
+  Entry* e = Lookup(name);
+  if (e == nullptr) return false;
+  std::lock_guard<std::mutex> lock(mu_);
+  return e->explicitly_set;
+}
+
+void Config::SetDerivedDefault(std::string_view name, const std::string& value) {
+  Entry* e = Lookup(name);
+  if (e == nullptr) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (e->explicitly_set) return;
+  e->param.default_value = value;
+  e->value = value;
 }
 
 void Config::OnApply(std::string_view name, ConfigApplyFn fn) {

@@ -85,6 +85,12 @@ class Config {
   bool Set(const std::vector<std::pair<std::string_view, std::string_view>>& pairs,
            std::string* error);
 
+  // True once `name` was given in the config file, as a flag or by CONFIG SET.
+  bool IsExplicit(std::string_view name) const;
+  // Replaces the default of a parameter the operator did not set (values derived at start-up
+  // from others, e.g. the memory budget's parts); CONFIG REWRITE does not write it out.
+  void SetDerivedDefault(std::string_view name, const std::string& value);
+
   // Registers the hook run when `name` changes at run time.
   void OnApply(std::string_view name, ConfigApplyFn fn);
 
@@ -105,6 +111,7 @@ class Config {
     ConfigParam param;
     std::string value;  // canonical text (CONFIG GET form)
     ConfigApplyFn apply;
+    bool explicitly_set = false;  // given by the operator, not a (derived) default
   };
 
   // The entry for a name or alias (case-insensitive); nullptr when unknown.

@@ -12,6 +12,7 @@
 #include <random>
 
 #include <fmt/format.h>
+#include <jemalloc/jemalloc.h>
 
 #include "engine/engine.h"
 #include "server/config.h"
@@ -42,6 +43,30 @@ uint64_t ProcessRss() {
     std::fclose(f);
   }
   return static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Peak resident set size (VmHWM), bytes.
+uint64_t ProcessPeakRss() {
+  uint64_t kb = 0;
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof(line), f) != nullptr) {
+      if (std::sscanf(line, "VmHWM: %lu kB", &kb) == 1) break;
+    }
+    std::fclose(f);
+  }
+  return kb * 1024;
+}
+
+// Bytes the allocator has handed out and not taken back (jemalloc's stats.allocated).
+uint64_t AllocatedBytes() {
+  uint64_t epoch = 1;
+  size_t len = sizeof(epoch);
+  mallctl("epoch", &epoch, &len, &epoch, len);
+  size_t allocated = 0;
+  len = sizeof(allocated);
+  if (mallctl("stats.allocated", &allocated, &len, nullptr, 0) != 0) return 0;
+  return allocated;
 }
 
 std::string Executable() {
@@ -142,7 +167,8 @@ void MemorySection(Server& server, InfoBuilder& b) {
   // glibc reports per-arena figures only, and RocksDB allocates from many threads: the
   // resident set is the honest total.
   const uint64_t rss = ProcessRss();
-  const uint64_t used = rss;
+  const uint64_t allocated = AllocatedBytes();
+  const uint64_t used = allocated != 0 ? allocated : rss;
   uint64_t p = peak.load();
   while (used > p && !peak.compare_exchange_weak(p, used)) {
   }
@@ -169,9 +195,22 @@ void MemorySection(Server& server, InfoBuilder& b) {
   b.Field("maxmemory_policy", server.config().GetString("maxmemory-policy"));
   b.Field("mem_fragmentation_ratio",
           fmt::format("{:.2f}", used ? static_cast<double>(rss) / static_cast<double>(used) : 0.0));
-  b.Field("mem_allocator", "libc");
+  b.Field("mem_allocator", fmt::format("jemalloc-{}.{}.{}", JEMALLOC_VERSION_MAJOR,
+                                       JEMALLOC_VERSION_MINOR, JEMALLOC_VERSION_BUGFIX));
   b.Field("lazyfree_pending_objects", 0);
   b.Field("lazyfreed_objects", 0);
+  // redrock: how the budget (maxmemory) is used. RocksDB's cache holds the memtables too.
+  const engine::Engine::MemoryUsage m = server.engine().memory_usage();
+  b.Field("used_memory_rss_peak", ProcessPeakRss());
+  b.Field("used_memory_rss_peak_human", Human(ProcessPeakRss()));
+  b.Field("hot_tier_budget", server.config().GetMemory("hot-tier-size"));
+  b.Field("block_cache_budget", server.config().GetMemory("block-cache-size"));
+  b.Field("memtable_budget", m.memtable_budget);
+  b.Field("rocksdb_cache_capacity", m.block_cache_capacity);
+  b.Field("rocksdb_cache_usage", m.block_cache_usage);
+  b.Field("rocksdb_cache_pinned", m.block_cache_pinned);
+  b.Field("rocksdb_memtables", m.memtables);
+  b.Field("rocksdb_table_readers", m.table_readers);
 }
 
 void PersistenceSection(Server& server, InfoBuilder& b) {
@@ -312,6 +351,28 @@ void RocksdbSection(Server& server, InfoBuilder& b) {
   b.Field("rocksdb_expired_stale_entries", es.expired_stale_entries);
 }
 
+// The hot tier: the in-memory copy of hot records in front of RocksDB.
+void HottierSection(Server& server, InfoBuilder& b) {
+  const engine::HotTierStats s = server.engine().hot_tier_stats();
+  const uint64_t lookups = s.hits + s.misses;
+  b.Section("Hottier");
+  b.Field("hot_tier_enabled", s.budget_bytes != 0 ? 1 : 0);
+  b.Field("hot_tier_used_bytes", s.used_bytes);
+  b.Field("hot_tier_used_human", Human(s.used_bytes));
+  b.Field("hot_tier_budget_bytes", s.budget_bytes);
+  b.Field("hot_tier_budget_human", Human(s.budget_bytes));
+  b.Field("hot_tier_entries", s.entries);
+  b.Field("hot_tier_negative_entries", s.negative_entries);
+  b.Field("hot_tier_collections", s.collections);
+  b.Field("hot_tier_hits", s.hits);
+  b.Field("hot_tier_misses", s.misses);
+  b.Field("hot_tier_hit_ratio",
+          fmt::format("{:.4f}", lookups ? static_cast<double>(s.hits) / lookups : 0.0));
+  b.Field("hot_tier_evictions", s.evictions);
+  b.Field("hot_tier_admissions_rejected", s.admissions_rejected);
+  b.Field("hot_tier_stale_fills_refused", s.stale_fills_refused);
+}
+
 struct SectionDef {
   std::string_view name;
   void (*fn)(Server&, InfoBuilder&);
@@ -337,6 +398,7 @@ constexpr SectionDef kSections[] = {
      true},
     {"keyspace", KeyspaceSection, true},
     {"rocksdb", RocksdbSection, true},
+    {"hottier", HottierSection, true},
 };
 
 void Info(CommandContext& ctx) {

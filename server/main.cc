@@ -3,11 +3,13 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <spdlog/pattern_formatter.h>
@@ -18,8 +20,16 @@
 #include "engine/engine.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/memory_budget.h"
 #include "server/server.h"
 #include "version.h"
+
+// jemalloc reads this at start-up: return freed memory to the OS in the background within a
+// couple of seconds, so RSS follows the budget rather than the peak.
+extern "C" {
+// NOLINTNEXTLINE: the name is jemalloc's.
+const char* malloc_conf = "background_thread:true,dirty_decay_ms:2000,muzzy_decay_ms:2000";
+}
 
 namespace {
 
@@ -98,8 +108,6 @@ redrock::engine::EngineOptions EngineOptionsFrom(const Config& config) {
   options.dir = config.GetString("dir");
   options.databases = static_cast<int>(config.GetInt("databases"));
   redrock::engine::ParseFsyncMode(config.GetString("appendfsync"), &options.fsync);
-  options.block_cache_bytes = config.GetMemory("block-cache-size");
-  options.write_buffer_bytes = config.GetMemory("write-buffer-size");
   options.active_expire_hz = static_cast<int>(config.GetInt("hz"));
   return options;
 }
@@ -116,8 +124,13 @@ void LogBanner(const Config& config, int port) {
   spdlog::info("Listening: port={} bind={}", port, bind);
   spdlog::info("Data dir: {} (appendfsync={}, databases={})", config.GetString("dir"),
                config.GetString("appendfsync"), config.GetInt("databases"));
-  spdlog::info("Threads: {} io threads; maxmemory={}", config.GetInt("io-threads"),
-               maxmemory == 0 ? std::string("unlimited") : Config::FormatMemory(maxmemory));
+  spdlog::info("Threads: {} io threads", config.GetInt("io-threads"));
+  spdlog::info(
+      "Memory budget: maxmemory={} (hot-tier-size={} block-cache-size={} "
+      "write-buffer-size={})",
+      Config::FormatMemory(maxmemory), Config::FormatMemory(config.GetMemory("hot-tier-size")),
+      Config::FormatMemory(config.GetMemory("block-cache-size")),
+      Config::FormatMemory(config.GetMemory("write-buffer-size")));
 }
 
 }  // namespace
@@ -147,6 +160,9 @@ int main(int argc, char** argv) {
 
   // Open the data directory first: nothing should listen for a server that cannot start.
   redrock::engine::EngineOptions options = EngineOptionsFrom(config);
+  redrock::server::ResolveMemoryBudget(&config, &options);
+  options.hot_tier_bytes = config.GetMemory("hot-tier-size");
+  options.background_jobs = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   std::error_code ec;
   std::filesystem::create_directories(options.dir, ec);
   std::unique_ptr<redrock::engine::Engine> engine;
@@ -160,6 +176,7 @@ int main(int argc, char** argv) {
   redrock::server::RegisterAllCommands(&table);
 
   redrock::server::Server server(&config, engine.get(), std::move(table));
+  redrock::server::RegisterMemoryBudgetHooks(&config, engine.get());
   if (!server.Listen(&error)) {
     spdlog::critical("{}", error);
     engine->Close();

@@ -149,6 +149,12 @@ void Server::InstallConfigHooks() {
     max_bulk_len_ = static_cast<int64_t>(std::min<uint64_t>(n, INT64_MAX));
     return std::string();
   });
+  config_->OnApply("hot-tier-size", [this](const std::string& v) {
+    uint64_t n = 0;
+    Config::ParseMemory(v, &n);
+    engine_->SetHotTierBudget(n);
+    return std::string();
+  });
   config_->OnApply("client-query-buffer-limit", [this](const std::string& v) {
     uint64_t n = 0;
     Config::ParseMemory(v, &n);

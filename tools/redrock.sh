@@ -20,11 +20,12 @@ JOBS="${JOBS:-$(nproc)}"
 # Everything the build, the server and the test suite need, all from Debian.
 PACKAGES=(
   build-essential cmake g++
-  librocksdb-dev libasio-dev libprotobuf-dev protobuf-compiler
+  librocksdb-dev libasio-dev libjemalloc-dev libprotobuf-dev protobuf-compiler libzstd-dev
   libgtest-dev libspdlog-dev libfmt-dev
   clang-format
   redis-server redis-tools   # reference implementation and redis-cli for the tests
   python3 python3-redis      # integration tests run under /usr/bin/python3
+  python3-django python3-django-redis python3-django-redis-sessions  # Django session tests and bench
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -1,0 +1,36 @@
+// FrequencySketch: approximate access counts of recently seen keys (a count-min sketch with
+// 4 probes into one table of saturating 4-bit counters). Every `sample` additions all
+// counters are halved, so old popularity fades and the sketch tracks the recent workload.
+// Used by the hot tier as its TinyLFU admission filter. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace redrock::engine {
+
+class FrequencySketch {
+ public:
+  // A sketch with about `counters` counters (rounded up to a power of two, at least 64).
+  explicit FrequencySketch(uint64_t counters = 64);
+
+  // Counts one access of the key whose 64-bit hash is `hash`.
+  void Add(uint64_t hash);
+  // Estimated recent accesses of `hash` (0..15); never below the true count since the last
+  // halving.
+  int Estimate(uint64_t hash) const;
+  // Memory used by the table.
+  uint64_t bytes() const { return table_.size() * sizeof(uint64_t); }
+
+ private:
+  void Halve();
+  // Slot i (0..3) of `hash`: a word index and a nibble within it.
+  void Slot(uint64_t hash, int i, uint64_t* word, int* shift) const;
+
+  std::vector<uint64_t> table_;  // 16 nibble counters per word
+  uint64_t word_mask_ = 0;
+  uint64_t additions_ = 0;
+  uint64_t sample_ = 0;
+};
+
+}  // namespace redrock::engine
