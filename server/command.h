@@ -56,6 +56,30 @@ struct CommandContext {
 
 using CommandHandler = void (*)(CommandContext& ctx);
 
+// One of Redis 7's key specs (COMMAND INFO's "key specs"): where a command's keys begin and
+// how to find them from there. Commands whose keys are counted by a numkeys argument
+// (ZUNION 2 a b, ZUNIONSTORE dst 2 a b, LMPOP, BLMPOP, SINTERCARD...) cannot be told by the
+// legacy first/last/step triple, so they declare their specs; every other command's keys
+// come from the triple.
+struct KeySpec {
+  std::vector<std::string> flags;  // "RW", "access", ... as Redis lists them
+  int begin_index = 0;             // begin_search "index": the argument the search starts at
+  bool keynum = false;             // find_keys type: "keynum" or "range"
+  // range: keys from begin_index to begin_index + last_key (negative: counted from the
+  // end, -1 = the last argument), every key_step-th.
+  int last_key = 0;
+  // keynum: the key count is at begin_index + keynum_index, the keys start at
+  // begin_index + first_key, every key_step-th.
+  int keynum_index = 0;
+  int first_key = 1;
+  int key_step = 1;
+};
+
+// A "range" spec of the one key at `index` (ZUNIONSTORE's destination).
+KeySpec SingleKeySpec(int index, std::vector<std::string> flags);
+// A "keynum" spec: the count at `numkeys_index`, the keys right after it.
+KeySpec NumKeysSpec(int numkeys_index, std::vector<std::string> flags);
+
 struct CommandSpec {
   std::string name;  // lower case; "config|get" style for subcommands
   int arity;         // Redis convention: n > 0 exactly n, n < 0 at least -n (name included)
@@ -63,6 +87,7 @@ struct CommandSpec {
   int first_key;  // 0 = no keys
   int last_key;   // -1 = last argument
   int key_step;
+  std::vector<KeySpec> key_specs;  // empty: the keys are given by first/last/step
   CommandHandler handler;
   std::string group;    // "string", "generic", "connection", "server", ...
   std::string summary;  // one line for COMMAND DOCS
@@ -72,7 +97,30 @@ struct CommandSpec {
   std::vector<std::string> tips;            // COMMAND INFO tips ("nondeterministic_output")
   std::string complexity;                   // COMMAND DOCS complexity
   uint32_t id = 0;  // dense index assigned by CommandTable::Register (per-command stats)
+
+  // True when some argument may be a key (COMMAND GETKEYS answers an error otherwise).
+  bool has_keys() const { return first_key > 0 || !key_specs.empty(); }
 };
+
+// The legacy key positions of a registration entry: first key, last key (-1 = the last
+// argument), step; {0, 0, 0} = no keys.
+struct KeyRange {
+  int first = 0;
+  int last = 0;
+  int step = 0;
+};
+
+// Builds a registration entry. Each family file wraps it in a Spec() of its own that fixes
+// the COMMAND DOCS group and adds the family's ACL category where Redis lists it, so that
+// the entries of one registration block read alike.
+CommandSpec MakeCommandSpec(std::string name, int arity, uint32_t flags, KeyRange keys,
+                            CommandHandler handler, std::string group, std::string summary,
+                            std::string since, std::vector<std::string> acl,
+                            std::string complexity = {}, std::vector<std::string> tips = {});
+
+// `spec` with its key specs set, for registration blocks:
+//   table->Register(WithKeySpecs(Spec("lmpop", ...), {NumKeysSpec(1, {"RW", ...})}));
+CommandSpec WithKeySpecs(CommandSpec spec, std::vector<KeySpec> key_specs);
 
 class CommandTable {
  public:
@@ -93,8 +141,14 @@ class CommandTable {
   // Number of ids handed out (commands plus subcommands); ids are < this.
   uint32_t id_count() const { return next_id_; }
 
-  // Positions of the key arguments of `args` under `spec` (COMMAND GETKEYS, key locks).
-  static std::vector<size_t> KeyPositions(const CommandSpec& spec, const protocol::Request& args);
+  // Positions of the key arguments of `args` under `spec` (COMMAND GETKEYS, key locks,
+  // access times), found as Redis 7.0 finds them: from the key specs when all of them fit
+  // the arguments, else (a numkeys that is not a plain in-range number) the way Redis's
+  // fallback for numkeys commands does (genericGetKeys: atoi of the count, the counted keys
+  // first, then the destination; none when the count is < 1 or too large). When `specs` is
+  // given, it gets the key spec of each position, nullptr where Redis reports no flags.
+  static std::vector<size_t> KeyPositions(const CommandSpec& spec, const protocol::Request& args,
+                                          std::vector<const KeySpec*>* specs = nullptr);
 
  private:
   struct NameHash {
@@ -120,6 +174,7 @@ void RegisterListCommands(CommandTable* table);        // server/list_family.cc
 void RegisterZSetCommands(CommandTable* table);        // server/zset_family.cc
 void RegisterMultiCommands(CommandTable* table);       // server/multi.cc (MULTI, EXEC, WATCH...)
 void RegisterPubSubCommands(CommandTable* table);      // server/pubsub_family.cc, MONITOR
+void RegisterDumpCommands(CommandTable* table);        // server/dump_family.cc (DUMP, RESTORE...)
 // All of the above and every other family (server/registry.cc).
 void RegisterAllCommands(CommandTable* table);
 
