@@ -85,14 +85,28 @@ KeyLockGuard::~KeyLockGuard() {
   locks_held--;
 }
 
-AllKeysLockGuard::AllKeysLockGuard(KeyLocks& locks) : locks_(locks) {
+void KeyLocks::BumpFlushCount(int db) {
+  if (db >= 0) {
+    flushes_[static_cast<size_t>(db) % kFlushCounters].fetch_add(1, std::memory_order_release);
+    return;
+  }
+  for (auto& counter : flushes_)
+    counter.fetch_add(1, std::memory_order_release);
+}
+
+AllKeysLockGuard::AllKeysLockGuard(KeyLocks& locks, int flushed_db)
+    : locks_(locks), flushed_db_(flushed_db) {
   for (size_t i = 0; i < locks_.stripes(); i++)
     locks_.Stripe(i).lock();
   locks_held++;
 }
 
 AllKeysLockGuard::~AllKeysLockGuard() {
-  locks_.BumpEpoch();
+  if (flushed_db_ == kNoFlush) {
+    locks_.BumpEpoch();
+  } else {
+    locks_.BumpFlushCount(flushed_db_);
+  }
   for (size_t i = locks_.stripes(); i-- > 0;)
     locks_.Stripe(i).unlock();
   locks_held--;

@@ -5,11 +5,13 @@
 // The table also tells WATCH whether a key may have changed. Every key is hashed to a
 // version slot (a table much finer than the stripes); while at least one client watches keys,
 // a KeyLockGuard bumps the versions of its keys just before it unlocks, and an
-// AllKeysLockGuard bumps a global epoch. Every write happens under one of those guards, so
-// "the versions and the epoch a watcher recorded are unchanged, read under the keys' locks"
-// proves that nobody wrote those keys since. A guard that wrote nothing, or another key
-// sharing a slot, makes the check fail spuriously (rare; WATCH then aborts an EXEC that Redis
-// would have run, which callers retry anyway).
+// AllKeysLockGuard bumps a global epoch, or for a flush the flush counter of the flushed db.
+// Every write happens under one of those guards, so "the versions and the epoch a watcher
+// recorded are unchanged, read under the keys' locks" proves that nobody wrote those keys
+// since, and an unchanged flush counter that no flush emptied them. (Redis counts a flush as a
+// change of the watched keys that existed only, hence the separate counters.) A guard that wrote
+// nothing, or another key sharing a slot, makes the check fail spuriously (rare; WATCH then aborts
+// an EXEC that Redis would have run, which callers retry anyway).
 #pragma once
 
 #include <atomic>
@@ -42,11 +44,17 @@ class KeyLocks {
   // they vouch for; compare them again while holding the keys' locks.
   uint64_t Version(int db, std::string_view key) const;
   uint64_t Epoch() const { return epoch_.load(std::memory_order_acquire); }
+  // How many flushes emptied `db` (counters are shared by dbs equal modulo kFlushCounters,
+  // which can only make a watcher fail spuriously). Read it before reading the key.
+  uint64_t FlushCount(int db) const {
+    return flushes_[static_cast<size_t>(db) % kFlushCounters].load(std::memory_order_acquire);
+  }
 
  private:
   friend class KeyLockGuard;
   friend class AllKeysLockGuard;
   static constexpr int kSlotBits = 16;
+  static constexpr size_t kFlushCounters = 64;
 
   static size_t HashOf(int db, std::string_view key);
   static uint32_t SlotOf(size_t hash) {
@@ -55,10 +63,13 @@ class KeyLocks {
   // Called by guards just before they unlock.
   void BumpSlots(const uint32_t* slots, size_t n);
   void BumpEpoch() { epoch_.fetch_add(1, std::memory_order_release); }
+  // db < 0: every db.
+  void BumpFlushCount(int db);
 
   std::vector<std::mutex> mutexes_;
   std::atomic<int64_t> watchers_{0};
   std::atomic<uint64_t> epoch_{0};
+  std::atomic<uint64_t> flushes_[kFlushCounters] = {};
   std::unique_ptr<std::atomic<uint64_t>[]> versions_;
 };
 
@@ -85,13 +96,20 @@ class KeyLockGuard {
 // Holds every stripe: no other writer runs while it lives.
 class AllKeysLockGuard {
  public:
-  explicit AllKeysLockGuard(KeyLocks& locks);
+  static constexpr int kNoFlush = -2;
+  static constexpr int kAllDbs = -1;
+  // For a write that may touch any key: counts as a change of every watched key.
+  explicit AllKeysLockGuard(KeyLocks& locks) : AllKeysLockGuard(locks, kNoFlush) {}
+  // For emptying db `flushed_db` (kAllDbs: every db): counts as a change of the watched keys
+  // of that db that existed.
+  AllKeysLockGuard(KeyLocks& locks, int flushed_db);
   ~AllKeysLockGuard();
   AllKeysLockGuard(const AllKeysLockGuard&) = delete;
   AllKeysLockGuard& operator=(const AllKeysLockGuard&) = delete;
 
  private:
   KeyLocks& locks_;
+  int flushed_db_;
 };
 
 }  // namespace redrock::engine

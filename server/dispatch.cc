@@ -10,6 +10,7 @@
 #include "server/client.h"
 #include "server/monitor.h"
 #include "server/multi.h"
+#include "server/notify.h"
 #include "server/pubsub.h"
 #include "server/server.h"
 
@@ -91,8 +92,9 @@ bool Server::Execute(Client& client, protocol::Request& args) {
     }
     try {
       CommandContext ctx{*this, client, args, w, *engine_, client.db()};
+      if (spec->has_keys()) ReapExpiredKeyArgs(ctx, *spec);
       spec->handler(ctx);
-      if (spec->first_key > 0 && !(spec->flags & kCmdNoTouch)) TouchKeys(*spec, args, ctx.db);
+      if (spec->has_keys() && !(spec->flags & kCmdNoTouch)) TouchKeys(*spec, args, ctx.db);
     } catch (const std::exception& e) {
       // A handler bug must not take the server down; the client gets an error instead.
       spdlog::error("command '{}' threw: {}", spec->name, e.what());

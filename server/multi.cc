@@ -90,16 +90,6 @@ bool ParseDbIndex(const std::string& arg, int databases, int* db) {
   return true;
 }
 
-// Adds `count` keys starting at args[first] (numkeys-style commands); tolerant of bad input,
-// which makes the command fail before it touches anything.
-void AddRun(const protocol::Request& args, size_t first, const std::string& numkeys, int db,
-            KeyList* keys) {
-  int64_t n;
-  if (!ParseInt64(numkeys, &n) || n <= 0) return;
-  for (size_t i = first; i < args.size() && static_cast<int64_t>(i - first) < n; i++)
-    keys->emplace_back(db, args[i]);
-}
-
 // Appends the keys a command touches. Returns false when they cannot be told from the
 // arguments (the transaction must then lock everything).
 bool CollectKeys(const CommandSpec& spec, const protocol::Request& args, int db, int databases,
@@ -116,16 +106,6 @@ bool CollectKeys(const CommandSpec& spec, const protocol::Request& args, int db,
   } else if (n == "move") {
     int dst;
     if (ParseDbIndex(args[2], databases, &dst)) keys->emplace_back(dst, args[1]);
-  } else if (n == "zunionstore" || n == "zinterstore" || n == "zdiffstore") {
-    if (args.size() > 2) {
-      keys->emplace_back(db, args[1]);
-      AddRun(args, 3, args[2], db, keys);
-    }
-  } else if (n == "zunion" || n == "zinter" || n == "zdiff" || n == "zintercard" ||
-             n == "sintercard" || n == "lmpop" || n == "zmpop") {
-    if (args.size() > 1) AddRun(args, 2, args[1], db, keys);
-  } else if (n == "blmpop" || n == "bzmpop") {
-    if (args.size() > 2) AddRun(args, 3, args[2], db, keys);
   } else if (n == "georadius" || n == "georadiusbymember" || n == "geosearchstore") {
     for (size_t i = 1; i + 1 < args.size(); i++) {
       if (ArgIs(args[i], "STORE") || ArgIs(args[i], "STOREDIST"))
@@ -152,6 +132,9 @@ bool WatchesHold(engine::Engine& engine, const MultiState& st) {
   for (const WatchedKey& w : st.watched) {
     if (locks.Version(w.db, w.key) != w.version) return false;
     if (w.expire_ms != 0 && w.expire_ms <= now) return false;  // expired since WATCH
+    // A flush since WATCH removed the key if it existed then (had it been deleted or created
+    // in between, its version would have moved).
+    if (w.existed && locks.FlushCount(w.db) != w.flushes) return false;
   }
   return true;
 }
@@ -204,8 +187,12 @@ void WatchCommand(CommandContext& ctx) {
     // does not count as a change.
     keyspace.GetLive(ctx.db, key, &meta);
     w.version = locks.Version(ctx.db, key);
-    // The TTL is read after the version: a change in between moves the version anyway.
-    if (keyspace.GetLive(ctx.db, key, &meta).ok()) w.expire_ms = meta.expire_ms;
+    w.flushes = locks.FlushCount(ctx.db);
+    // The TTL is read after the version and flush count: a change in between moves them.
+    if (keyspace.GetLive(ctx.db, key, &meta).ok()) {
+      w.expire_ms = meta.expire_ms;
+      w.existed = true;
+    }
     st.watched.push_back(std::move(w));
   }
   ctx.reply.Ok();
@@ -332,20 +319,9 @@ void ExecCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl, std::string complexity) {
-  CommandSpec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.first_key = first;
-  s.last_key = last;
-  s.key_step = first > 0 ? 1 : 0;
-  s.handler = handler;
-  s.group = "transactions";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.acl_categories = std::move(acl);
-  s.complexity = std::move(complexity);
-  return s;
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, first > 0 ? 1 : 0}, handler,
+                         "transactions", std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity));
 }
 
 }  // namespace

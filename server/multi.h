@@ -20,7 +20,9 @@
 //
 // WATCH. A watched key records the version of its slot in the engine's key lock table (see
 // engine/key_locks.h) and the flush epoch; EXEC compares them while holding the keys' locks
-// and fails (null reply) when any moved, or when a key with a TTL expired meanwhile. Writes,
+// and fails (null reply) when any moved, or when a key with a TTL expired meanwhile. FLUSHDB
+// and FLUSHALL change only the watched keys of the flushed db that existed, as in Redis: a
+// watched key records its db's flush count and whether it existed. Writes,
 // expiry and flushes are therefore never missed; an unrelated key sharing a slot, or a write
 // command that ended up changing nothing, makes EXEC fail where Redis would run it (rare).
 #pragma once
@@ -43,6 +45,8 @@ struct WatchedKey {
   std::string key;
   uint64_t version = 0;    // the key's slot version when WATCH ran
   uint64_t expire_ms = 0;  // its TTL then (0: none); expiring later fails the EXEC
+  uint64_t flushes = 0;    // its db's flush count then (engine::KeyLocks::FlushCount)
+  bool existed = false;    // whether it existed then: only then does a flush change it
 };
 
 // Per-client MULTI and WATCH state (the client's thread only).
@@ -50,7 +54,7 @@ struct MultiState {
   std::vector<protocol::Request> queued;
   bool failed = false;  // a command was refused while queuing: EXEC answers EXECABORT
   std::vector<WatchedKey> watched;
-  uint64_t watch_epoch = 0;  // the engine's flush epoch when the first key was watched
+  uint64_t watch_epoch = 0;  // the key locks' epoch when the first key was watched
   bool hooks_installed = false;
 };
 

@@ -97,6 +97,15 @@ bool KeyExistsIfNotifying(CommandContext& ctx, uint32_t cls, std::string_view ke
   return engine::Keyspace(&ctx.engine).GetLive(ctx.db, key, &meta).ok();
 }
 
+void ReapExpiredKeyArgs(CommandContext& ctx, const CommandSpec& spec) {
+  // Shard channels are not keys.
+  if (!ctx.server.notify_enabled(kNotifyExpired) || (spec.flags & kCmdPubSub)) return;
+  engine::Keyspace keyspace(&ctx.engine);
+  engine::MetaRecord meta;
+  for (size_t pos : CommandTable::KeyPositions(spec, ctx.args))
+    keyspace.GetLive(ctx.db, ctx.args[pos], &meta);
+}
+
 void NotifyIfEmptied(CommandContext& ctx, std::string_view key) {
   if (!ctx.server.notify_enabled(kNotifyGeneric)) return;
   engine::MetaRecord meta;

@@ -22,6 +22,7 @@ namespace redrock::server {
 
 class Server;
 struct CommandContext;
+struct CommandSpec;
 
 enum NotifyClass : uint32_t {
   kNotifyKeyspace = 1u << 0,  // K: __keyspace@<db>__ channels
@@ -83,6 +84,11 @@ class DeferredNotifications {
   std::vector<Event> events_;
   DeferredNotifications* previous_;
 };
+
+// Before `spec` runs: looks up each of its key arguments while "expired" events are on, so
+// that keys found expired are removed and publish "expired" first, as Redis's lookups do
+// (most engine operations treat an expired key as missing without removing it).
+void ReapExpiredKeyArgs(CommandContext& ctx, const CommandSpec& spec);
 
 // After a command removed elements of `key` (HDEL, SREM, LPOP...): publishes "del" when
 // that emptied the key and so removed it, as Redis does.

@@ -126,6 +126,11 @@ void SetCommand(CommandContext& ctx) {
   Status s = StringType(&ctx.engine).Set(ctx.db, ctx.args[1], ctx.args[2], so, &applied, &old);
   if (!s.ok()) return ReplyError(ctx, s);
   if (applied) NotifySet(ctx, ctx.args[1], created, opts.unit != 0);
+  // EXAT/PXAT in the past: the engine dropped the key at once; Redis stores it and publishes
+  // "expired" when a read or its active cycle finds it, so publish that now.
+  if (applied && opts.unit != 0 && opts.expire_ms <= NowMs()) {
+    NotifyKeyspaceEvent(ctx, kNotifyExpired, "expired", ctx.args[1]);
+  }
   if (opts.get) {
     if (old) {
       ctx.reply.Bulk(*old);
@@ -484,20 +489,9 @@ void LcsCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last, int step,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = step;
-  spec.handler = handler;
-  spec.group = "string";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin(), "@string");
-  return spec;
+  acl.insert(acl.begin(), "@string");
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, step}, handler, "string",
+                         std::move(summary), std::move(since), std::move(acl));
 }
 
 }  // namespace

@@ -201,7 +201,7 @@ class PubSubCompareTest(harness.CompareTestCase):
         c, cr = self.pair()
         commands = [
             "SET k v", "GET k", "AUTH secret", "AUTH user secret", "HELLO 2 AUTH default pw",
-            "CONFIG GET maxmemory", "SELECT 1", "SET k2 v", "SELECT 0", "MULTI", "INCR c",
+            "CONFIG GET timeout", "SELECT 1", "SET k2 v", "SELECT 0", "MULTI", "INCR c",
             "SET c", "DISCARD", "MULTI", "INCR c", "EXEC", "EXEC", "EXEC x", "NOSUCH", "PING",
             ["SET", "sp ace", b'q"uo\\te\x01\n\t'], "WATCH k", "UNWATCH",
         ]
@@ -220,6 +220,71 @@ class PubSubCompareTest(harness.CompareTestCase):
         got_a, got_b = lines(mon), lines(monr)
         self.assertEqual(got_a, got_b)
         self.assertIn((b"0", b'"AUTH" "(redacted)" "(redacted)"'), got_a)
+
+    MONITOR_LINE = re.compile(rb"^\+(\d+)\.(\d{6}) \[(\d+) ([^\]]+)\] (.*)\r\n$", re.S)
+
+    def monitor_lines(self, mon, client_addr):
+        """(db, origin is the client, arguments) of every line a monitor received."""
+        out = []
+        for raw in drain(mon):
+            match = self.MONITOR_LINE.match(raw)
+            self.assertIsNotNone(match, raw)
+            self.assertLess(abs(int(match.group(1)) - time.time()), 60)
+            out.append((match.group(3), match.group(4) == client_addr, match.group(5)))
+        return out
+
+    def addr_of(self, c):
+        return b"127.0.0.1:%d" % c.sock.getsockname()[1]
+
+    def test_monitor_more(self):
+        mon, monr = self.pair()
+        self.assertEqual(mon.call("MONITOR"), monr.call("MONITOR"))
+        c, cr = self.pair()
+        self.assertSame([
+            ["ECHO", "caf\u00e9 \u2603".encode(), b"\x00\x7f\xff", b"\a\b\f\v\x1b", "", "'"],
+            "INFO server", "CLIENT SETNAME mon-test", "CLIENT GETNAME", "CONFIG SET maxclients 900",
+            "DEBUG SLEEP 0", "GET", "SET a", "NOSUCHCOMMAND x",
+            "MULTI", "SELECT 3", "SET k v", "GET k", "SELECT 0", "EXEC",
+            "MULTI", "SET k v", "NOSUCH", "EXEC",
+            "BLPOP nolist 0.01", "PUBLISH ch msg", "HELLO 3 AUTH default nopass SETNAME x",
+            "HELLO 2", "AUTH onlypass", "CLIENT NO-EVICT on", "LPUSH lst x",
+            "CONFIG SET maxclients 10000",
+        ], a=c, b=cr, rules={"HELLO": harness.ignore, "INFO": harness.ignore,
+                             "AUTH": harness.ignore})
+        sub, subr = self.pair()
+        self.same([("SUBSCRIBE ch", 1), ("PING", 1), ("UNSUBSCRIBE", 1)], sub, subr)
+        got_a = self.monitor_lines(mon, self.addr_of(c))
+        got_b = self.monitor_lines(monr, self.addr_of(cr))
+        got_a = [line if line[1] else (line[0], "other", line[2]) for line in got_a]
+        got_b = [line if line[1] else (line[0], "other", line[2]) for line in got_b]
+        self.assertEqual(got_a, got_b)
+
+    def test_monitor_blocked_command(self):
+        mon, monr = self.pair()
+        self.assertEqual(mon.call("MONITOR"), monr.call("MONITOR"))
+        blocked, blockedr = self.pair()
+        for x in (blocked, blockedr):
+            x.send_command("BLPOP", "bl", "0")
+        time.sleep(0.2)
+        self.assertSame(["RPUSH bl a"])
+        self.assertEqual(blocked.read_reply(), blockedr.read_reply())
+        got_a = [line[2] for line in self.monitor_lines(mon, b"")]
+        got_b = [line[2] for line in self.monitor_lines(monr, b"")]
+        self.assertEqual(got_a, got_b)
+
+    def test_subscribed_mode_resp3(self):
+        # RESP3 clients may run any command while subscribed; replies stay ordinary replies,
+        # messages and (un)subscribe confirmations are pushes.
+        a, b = self.pair()
+        for c in (a, b):
+            self.assertTrue(c.call("HELLO", "3").startswith(b"%7"))
+        self.same([
+            ("SUBSCRIBE ch", 1), ("PING", 1), ("PING hi", 1), ("SET k v", 1), ("GET k", 1),
+            ("PSUBSCRIBE c*", 1), ("ECHO x", 1), ("UNSUBSCRIBE nope", 1), ("PUNSUBSCRIBE", 1),
+            ("SSUBSCRIBE s", 1), ("MULTI", 1), ("GET k", 1), ("EXEC", 1),
+            ("UNSUBSCRIBE", 1), ("SUNSUBSCRIBE", 1), ("PING", 1),
+            ("SUBSCRIBE ch2", 1), ("RESET", 1), ("PING", 1),
+        ], a, b)
 
 
 class FanOutTest(harness.ServerTestCase):
