@@ -45,6 +45,21 @@ Status LoadCollectionForRead(Engine* engine, const rocksdb::ReadOptions& ro, int
   return Status::OK();
 }
 
+Status ScanCollection(Engine* engine, int db, std::string_view key, ValueType type,
+                      const ScanResumeFn& resume, size_t count,
+                      std::optional<std::string_view> match, bool with_values, MemberPage* page,
+                      uint64_t* version) {
+  ReadSnapshot snap(engine);
+  MetaRecord meta;
+  REDROCK_RETURN_IF_ERROR(LoadCollectionForRead(engine, snap.ro(), db, key, type, &meta));
+  *version = meta.version;
+  MemberIterator it(engine, snap.ro(), DataPrefix(db, key, meta.version));
+  if (!(meta.flags & kMetaBigEncoding)) {
+    return ScanMemberPage(&it, std::nullopt, 0, match, with_values, page);
+  }
+  return ScanMemberPage(&it, resume(meta.version), count, match, with_values, page);
+}
+
 std::string MemberKey(int db, std::string_view key, uint64_t version, std::string_view member) {
   std::string k = DataPrefix(db, key, version);
   k.append(member);

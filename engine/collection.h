@@ -3,12 +3,15 @@
 // deleting the key once its last member is gone), and member keys in the data family.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <rocksdb/options.h>
 
 #include "engine/key_format.h"
+#include "engine/member_iterator.h"
 #include "engine/status.h"
 
 namespace redrock::engine {
@@ -38,6 +41,16 @@ void FinishCollectionWrite(Batch* batch, int db, std::string_view key, const Col
 // missing or expired, WrongType when another type.
 Status LoadCollectionForRead(Engine* engine, const rocksdb::ReadOptions& ro, int db,
                              std::string_view key, ValueType type, MetaRecord* meta);
+
+// HSCAN / SSCAN: one cursor page over the live collection of `type` at (db, key), from one
+// snapshot, in member byte order, resuming after resume(version); values are copied when
+// `with_values`. A collection Redis would keep compact (listpack, intset: no
+// kMetaBigEncoding) comes back whole in one page whatever the cursor and count, as Redis
+// does. *version is the collection's version (the cursor's scope). NotFound when missing.
+Status ScanCollection(Engine* engine, int db, std::string_view key, ValueType type,
+                      const ScanResumeFn& resume, size_t count,
+                      std::optional<std::string_view> match, bool with_values, MemberPage* page,
+                      uint64_t* version);
 
 // data-cf key of one member of a collection version.
 std::string MemberKey(int db, std::string_view key, uint64_t version, std::string_view member);

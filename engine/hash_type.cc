@@ -268,16 +268,8 @@ Status HashType::RandomFieldsWithRepeats(int db, std::string_view key, uint64_t 
 Status HashType::Scan(int db, std::string_view key, const ResumeFn& resume, size_t count,
                       std::optional<std::string_view> match, MemberPage* page,
                       uint64_t* version) const {
-  ReadSnapshot snap(engine_);
-  MetaRecord meta;
-  REDROCK_RETURN_IF_ERROR(
-      LoadCollectionForRead(engine_, snap.ro(), db, key, ValueType::kHash, &meta));
-  *version = meta.version;
-  MemberIterator it(engine_, snap.ro(), DataPrefix(db, key, meta.version));
-  // Redis returns a listpack hash whole whatever the cursor and COUNT.
-  if (!(meta.flags & kMetaBigEncoding)) return ScanMemberPage(&it, "", 0, match, true, page);
-  std::string after = resume(meta.version);
-  return ScanMemberPage(&it, after, count, match, true, page);
+  return ScanCollection(engine_, db, key, ValueType::kHash, resume, count, match, true, page,
+                        version);
 }
 
 const char* HashType::Encoding(const MetaRecord& meta) {

@@ -35,7 +35,7 @@ class HashType {
   using SizeFn = std::function<void(uint64_t size)>;
   using FieldFn = std::function<void(std::string_view field, std::string_view value)>;
   // Gives the position to resume an HSCAN from, once the hash's version is known.
-  using ResumeFn = std::function<std::string(uint64_t version)>;
+  using ResumeFn = ScanResumeFn;
 
   // `limits` decide the encoding writes record (the server passes its configuration).
   explicit HashType(Engine* engine, HashEncodingLimits limits = {})

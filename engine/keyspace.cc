@@ -165,20 +165,20 @@ Status Keyspace::Persist(int db, std::string_view key, bool* applied) {
   return Status::OK();
 }
 
-Status Keyspace::Scan(int db, const std::string& after, size_t count, std::string_view match,
-                      std::optional<ValueType> type, std::vector<std::string>* keys,
-                      std::string* next) const {
-  std::string begin = MetaKey(db, after);
+Status Keyspace::Scan(int db, const std::optional<std::string>& after, size_t count,
+                      std::string_view match, std::optional<ValueType> type,
+                      std::vector<std::string>* keys, std::optional<std::string>* next) const {
+  std::string begin = MetaKey(db, after.value_or(""));
   std::string end = DbPrefix(db + 1);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it = engine_->NewIterator(ro, engine_->meta_cf());
   it->Seek(begin);
-  if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(begin)) it->Next();
+  if (after && it->Valid() && it->key() == rocksdb::Slice(begin)) it->Next();
   uint64_t now = NowMs();
   size_t visited = 0;
-  next->clear();
+  next->reset();
   for (; it->Valid(); it->Next()) {
     int key_db;
     std::string_view key;
@@ -186,7 +186,7 @@ Status Keyspace::Scan(int db, const std::string& after, size_t count, std::strin
     if (visited++ >= count) {
       return FromRocks(it->status());
     }
-    next->assign(key);
+    *next = std::string(key);
     MetaRecord meta;
     if (!DecodeMeta(View(it->value()), &meta).ok() || meta.ExpiredAt(now)) continue;
     if (type && meta.type != *type) continue;
@@ -194,7 +194,7 @@ Status Keyspace::Scan(int db, const std::string& after, size_t count, std::strin
     keys->emplace_back(key);
   }
   REDROCK_RETURN_IF_ERROR(FromRocks(it->status()));
-  next->clear();  // reached the end of the db
+  next->reset();  // reached the end of the db
   return Status::OK();
 }
 

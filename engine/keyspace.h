@@ -49,12 +49,13 @@ class Keyspace {
   // Removes the TTL; *applied is false when missing or without TTL.
   Status Persist(int db, std::string_view key, bool* applied);
 
-  // One step of a scan over db's live keys, strictly after `after` (empty = from the start),
-  // visiting at most `count` stored records. Keys must match `match` (glob, empty = any) and
-  // `type` (if set). *next is the last key visited, or empty once the db is exhausted.
-  Status Scan(int db, const std::string& after, size_t count, std::string_view match,
+  // One step of a scan over db's live keys, strictly after `after` (nullopt = from the start;
+  // "" is the empty key name, a legal one), visiting at most `count` stored records. Keys
+  // must match `match` (glob, empty = any) and `type` (if set). *next is the last key
+  // visited, or nullopt once the db is exhausted.
+  Status Scan(int db, const std::optional<std::string>& after, size_t count, std::string_view match,
               std::optional<ValueType> type, std::vector<std::string>* keys,
-              std::string* next) const;
+              std::optional<std::string>* next) const;
   // Every live key matching the glob `pattern`, in key order.
   Status Keys(int db, std::string_view pattern, std::vector<std::string>* keys) const;
   // A random live key; NotFound when the db is empty.

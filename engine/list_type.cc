@@ -235,7 +235,8 @@ Status ListType::Pop(int db, std::string_view key, ListEnd end, uint64_t count,
 }
 
 Status ListType::PopFirst(int db, const std::vector<std::string_view>& keys, ListEnd end,
-                          uint64_t count, size_t* which, std::vector<std::string>* out) {
+                          uint64_t count, size_t* which, std::vector<std::string>* out,
+                          bool skip_wrong_type) {
   std::vector<std::pair<int, std::string_view>> lock_keys;
   lock_keys.reserve(keys.size());
   for (std::string_view k : keys)
@@ -243,7 +244,9 @@ Status ListType::PopFirst(int db, const std::vector<std::string_view>& keys, Lis
   KeyLockGuard guard(engine_->locks(), lock_keys);
   for (size_t i = 0; i < keys.size(); i++) {
     CollectionWrite w;
-    REDROCK_RETURN_IF_ERROR(LoadCollectionForWrite(engine_, db, keys[i], ValueType::kList, &w));
+    Status s = LoadCollectionForWrite(engine_, db, keys[i], ValueType::kList, &w);
+    if (s.IsWrongType() && skip_wrong_type) continue;
+    REDROCK_RETURN_IF_ERROR(s);
     if (!w.live) continue;
     Batch batch(engine_);
     REDROCK_RETURN_IF_ERROR(PopFrom(engine_, &batch, db, keys[i], &w, end, count, out));
@@ -256,10 +259,12 @@ Status ListType::PopFirst(int db, const std::vector<std::string_view>& keys, Lis
 }
 
 Status ListType::Move(int db, std::string_view src, std::string_view dst, ListEnd from, ListEnd to,
-                      std::string* element) {
+                      std::string* element, bool skip_wrong_type) {
   KeyLockGuard guard(engine_->locks(), {{db, src}, {db, dst}});
   CollectionWrite sw;
-  REDROCK_RETURN_IF_ERROR(LoadCollectionForWrite(engine_, db, src, ValueType::kList, &sw));
+  Status s = LoadCollectionForWrite(engine_, db, src, ValueType::kList, &sw);
+  if (s.IsWrongType() && skip_wrong_type) return Status::NotFound();
+  REDROCK_RETURN_IF_ERROR(s);
   if (!sw.live) return Status::NotFound();
   std::vector<std::string> popped;
   Batch batch(engine_);

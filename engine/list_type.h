@@ -54,13 +54,17 @@ class ListType {
   // LMPOP, BLPOP, BRPOP: pops up to `count` elements from the first of `keys` that exists,
   // checking them in order under one lock (WrongType when a key met before a non-empty one
   // holds another type). *which is that key's index. NotFound when every key is missing.
+  // With `skip_wrong_type`, keys of another type count as missing (a blocked BLPOP woken
+  // after a SET on its key keeps waiting, as in Redis).
   Status PopFirst(int db, const std::vector<std::string_view>& keys, ListEnd end, uint64_t count,
-                  size_t* which, std::vector<std::string>* out);
+                  size_t* which, std::vector<std::string>* out, bool skip_wrong_type = false);
   // LMOVE / RPOPLPUSH: pops from src's `from` end and pushes to dst's `to` end, atomically
   // (src == dst rotates). NotFound when src is missing; WrongType when src, or dst, holds
-  // another type (dst is checked only when there is something to move, as in Redis).
+  // another type (dst is checked only when there is something to move, as in Redis). With
+  // `skip_wrong_type`, a src of another type counts as missing (blocked BLMOVE); dst is
+  // checked all the same.
   Status Move(int db, std::string_view src, std::string_view dst, ListEnd from, ListEnd to,
-              std::string* element);
+              std::string* element, bool skip_wrong_type = false);
 
   // LLEN. NotFound when the key is missing.
   Status Length(int db, std::string_view key, uint64_t* length) const;

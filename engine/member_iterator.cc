@@ -94,15 +94,15 @@ Status MemberIterator::status() const {
   return s.ok() ? Status::OK() : Status::IOError(s.ToString());
 }
 
-Status ScanMemberPage(MemberIterator* it, std::string_view after, size_t limit,
+Status ScanMemberPage(MemberIterator* it, const std::optional<std::string>& after, size_t limit,
                       std::optional<std::string_view> match, bool with_values, MemberPage* page) {
   page->items.clear();
-  page->next.clear();
-  if (after.empty()) {
+  page->next.reset();
+  if (!after) {
     it->SeekToFirst();
   } else {
-    it->Seek(after);
-    if (it->Valid() && it->member() == after) it->Next();
+    it->Seek(*after);
+    if (it->Valid() && it->member() == *after) it->Next();
   }
   size_t visited = 0;
   std::string last;

@@ -4,6 +4,7 @@
 // it sees the transaction's pending writes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,13 +90,19 @@ class MemberIterator {
 // One page of a cursor scan (HSCAN, SSCAN, ZSCAN).
 struct MemberPage {
   std::vector<std::pair<std::string, std::string>> items;  // (member, value) that matched
-  std::string next;  // last member visited when more remain; empty once the scan is over
+  // The last member visited when more remain; nullopt once the scan is over. The empty
+  // string is a legal member, so "over" is the absence of a value, never an empty one.
+  std::optional<std::string> next;
 };
 
-// Visits members after `after` (empty: from the first), at most `limit` of them (0: all),
-// and keeps those matching the glob `match` (nullopt: every member). Values are copied only
-// when `with_values`.
-Status ScanMemberPage(MemberIterator* it, std::string_view after, size_t limit,
+// Gives the position a cursor scan resumes after (nullopt: from the start), once the
+// collection's version (the cursor's scope) is known.
+using ScanResumeFn = std::function<std::optional<std::string>(uint64_t version)>;
+
+// Visits members strictly after `after` (nullopt: from the first; "" is the empty member, so
+// it resumes after that one), at most `limit` of them (0: all), and keeps those matching the
+// glob `match` (nullopt: every member). Values are copied only when `with_values`.
+Status ScanMemberPage(MemberIterator* it, const std::optional<std::string>& after, size_t limit,
                       std::optional<std::string_view> match, bool with_values, MemberPage* page);
 
 }  // namespace redrock::engine

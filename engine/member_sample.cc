@@ -22,6 +22,14 @@ int64_t Uniform(int64_t lo, int64_t hi) {
   return std::uniform_int_distribution<int64_t>(lo, hi)(Rng());
 }
 
+}  // namespace
+
+void SeedMemberSampling(uint64_t seed) {
+  Rng().seed(seed);
+}
+
+namespace {
+
 size_t CommonPrefix(std::string_view a, std::string_view b) {
   size_t n = std::min(a.size(), b.size()), i = 0;
   while (i < n && a[i] == b[i])

@@ -37,6 +37,10 @@ namespace redrock::engine {
 
 class MemberIterator;
 
+// Reseeds the calling thread's sampling generator (seeded from std::random_device
+// otherwise), so that tests can make their draws reproducible.
+void SeedMemberSampling(uint64_t seed);
+
 struct SampledMember {
   std::string member;
   std::string value;

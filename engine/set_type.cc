@@ -452,16 +452,8 @@ Status SetType::InterCard(int db, const std::vector<std::string_view>& keys, uin
 Status SetType::Scan(int db, std::string_view key, const ResumeFn& resume, size_t count,
                      std::optional<std::string_view> match, MemberPage* page,
                      uint64_t* version) const {
-  ReadSnapshot snap(engine_);
-  MetaRecord meta;
-  REDROCK_RETURN_IF_ERROR(
-      LoadCollectionForRead(engine_, snap.ro(), db, key, ValueType::kSet, &meta));
-  *version = meta.version;
-  MemberIterator it(engine_, snap.ro(), DataPrefix(db, key, meta.version));
-  // Redis returns an intset whole whatever the cursor and COUNT.
-  if (!(meta.flags & kMetaBigEncoding)) return ScanMemberPage(&it, "", 0, match, false, page);
-  std::string after = resume(meta.version);
-  return ScanMemberPage(&it, after, count, match, false, page);
+  return ScanCollection(engine_, db, key, ValueType::kSet, resume, count, match, false, page,
+                        version);
 }
 
 const char* SetType::Encoding(const MetaRecord& meta) {

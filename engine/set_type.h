@@ -41,7 +41,7 @@ class SetType {
   using SizeFn = std::function<void(uint64_t size)>;
   using MemberFn = std::function<void(std::string_view member)>;
   // Gives the position to resume an SSCAN from, once the set's version is known.
-  using ResumeFn = std::function<std::string(uint64_t version)>;
+  using ResumeFn = ScanResumeFn;
 
   // `limits` decide the encoding writes record (the server passes its configuration).
   explicit SetType(Engine* engine, SetEncodingLimits limits = {})

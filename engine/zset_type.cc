@@ -129,32 +129,20 @@ std::string ScoreHighKey(std::string_view prefix, const ScoreRange& r) {
 }
 
 // Index keys [lo, hi) of a lex range within members that all have `score`.
-std::string LexLowKey(std::string_view prefix, double score, const LexBound& min) {
+// The low key takes the first member at or after the bound; the high key, the first one past
+// it: both are the value itself, or the first member after it ("value\0") when the bound
+// leaves the value out of a low end or keeps it in a high one.
+std::string LexBoundKey(std::string_view prefix, double score, const LexBound& b, bool high) {
   std::string k(prefix);
   uint64_t bits = ScoreToSortable(score);
-  if (min.kind == LexBound::Kind::kPlusInf) {
+  if (b.kind == LexBound::Kind::kPlusInf) {
     PutFixed64(&k, bits + 1);
     return k;
   }
   PutFixed64(&k, bits);
-  if (min.kind == LexBound::Kind::kValue) {
-    k.append(min.value);
-    if (min.exclusive) k.push_back('\0');  // the first member after the value
-  }
-  return k;
-}
-
-std::string LexHighKey(std::string_view prefix, double score, const LexBound& max) {
-  std::string k(prefix);
-  uint64_t bits = ScoreToSortable(score);
-  if (max.kind == LexBound::Kind::kPlusInf) {
-    PutFixed64(&k, bits + 1);
-    return k;
-  }
-  PutFixed64(&k, bits);
-  if (max.kind == LexBound::Kind::kValue) {
-    k.append(max.value);
-    if (!max.exclusive) k.push_back('\0');
+  if (b.kind == LexBound::Kind::kValue) {
+    k.append(b.value);
+    if (b.exclusive != high) k.push_back('\0');
   }
   return k;
 }
@@ -253,8 +241,8 @@ Status SelectLex(const ZSetReader& r, const LexRange& range, bool reverse, int64
     return Status::OK();
   }
   if (first.score == last.score) {
-    std::string lo = LexLowKey(r.prefix(), first.score, range.min);
-    std::string hi = LexHighKey(r.prefix(), first.score, range.max);
+    std::string lo = LexBoundKey(r.prefix(), first.score, range.min, false);
+    std::string hi = LexBoundKey(r.prefix(), first.score, range.max, true);
     if (count) return r.CountBetween(lo, hi, count);
     return SelectInterval(r, lo, hi, reverse, offset, limit, out);
   }
@@ -624,7 +612,7 @@ Status ZSetType::Scan(int db, std::string_view key, const SetType::ResumeFn& res
                       std::optional<std::string_view> match, MemberPage* page,
                       uint64_t* version) const {
   page->items.clear();
-  page->next.clear();
+  page->next.reset();
   ReadSnapshot view(engine_);
   MetaRecord meta;
   REDROCK_RETURN_IF_ERROR(

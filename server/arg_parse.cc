@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "engine/engine.h"
 #include "engine/numbers.h"
@@ -26,6 +27,15 @@ bool ParseIntArg(CommandContext& ctx, size_t index, int64_t* out) {
 bool ParseIntArg(CommandContext& ctx, size_t index, int64_t* out, std::string_view error) {
   if (index < ctx.args.size() && ParseInt64(ctx.args[index], out)) return true;
   ctx.reply.Error(error);
+  return false;
+}
+
+bool ParseRandomCountArg(CommandContext& ctx, size_t index, int64_t* count) {
+  if (!ParseIntArg(ctx, index, count)) return false;
+  if (*count != std::numeric_limits<int64_t>::min()) return true;
+  ctx.reply.Error(
+      "ERR value is out of range, value must between -9223372036854775807 and "
+      "9223372036854775807");
   return false;
 }
 

@@ -18,6 +18,9 @@ bool ArgIs(std::string_view arg, std::string_view option);
 bool ParseIntArg(CommandContext& ctx, size_t index, int64_t* out);
 // Integer argument with its own error text on failure.
 bool ParseIntArg(CommandContext& ctx, size_t index, int64_t* out, std::string_view error);
+// The count of SRANDMEMBER / HRANDFIELD / ZRANDMEMBER: an integer whose negation exists (not
+// LLONG_MIN: "ERR value is out of range, value must between ...", as Redis says it).
+bool ParseRandomCountArg(CommandContext& ctx, size_t index, int64_t* count);
 // Float argument ("ERR value is not a valid float").
 bool ParseLongDoubleArg(CommandContext& ctx, size_t index, long double* out);
 // Database index argument, range-checked against the configured databases.

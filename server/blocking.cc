@@ -89,7 +89,7 @@ size_t Blocking::blocked() const {
 }
 
 void Blocking::Serve(CommandContext& ctx, BlockSpec spec, Attempt attempt) {
-  if (attempt(ctx)) return;
+  if (attempt(ctx, false)) return;
   if (!MayBlock(ctx)) {
     if (spec.null_bulk_when_denied) {
       ctx.reply.Null();
@@ -118,8 +118,9 @@ void Blocking::Serve(CommandContext& ctx, BlockSpec spec, Attempt attempt) {
     waiting_.fetch_add(1);  // seq_cst: pairs with the load in Signal (see below)
   }
   // A push committed between the first attempt and the registration signaled nobody:
-  // look once more now that any later push will find us.
-  if (w->attempt(ctx)) {
+  // look once more now that any later push will find us. The client is blocked as far as
+  // Redis's semantics go, so this is a woken run.
+  if (w->attempt(ctx, true)) {
     std::vector<std::string> forward;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -198,7 +199,7 @@ bool Blocking::RunAttempt(const WaiterPtr& w) {
   server_->gate().lock_shared();
   try {
     CommandContext ctx{*server_, c, w->args, c.writer(), server_->engine(), w->db};
-    served = w->attempt(ctx);
+    served = w->attempt(ctx, true);
   } catch (const std::exception& e) {
     spdlog::error("blocked command '{}' threw: {}", w->args.empty() ? "" : w->args[0], e.what());
     c.writer().Error(std::string("ERR internal error: ") + e.what());

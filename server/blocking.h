@@ -8,11 +8,19 @@
 //   int64_t timeout_ms;
 //   if (!ParseBlockTimeout(ctx, ctx.args.size() - 1, &timeout_ms)) return;
 //   BlockSpec spec{{keys...}, timeout_ms};
-//   ctx.server.blocking().Serve(ctx, std::move(spec), [](CommandContext& c) {
+//   ctx.server.blocking().Serve(ctx, std::move(spec), [](CommandContext& c, bool woken) {
 //     ... pop from the first non-empty key of c.args in c.db, reply, return true;
 //     ... WRONGTYPE and other errors are replies too: return true;
+//     ... but when `woken`, a waited-on key of another type counts as empty;
 //     return false;  // all empty: nothing written
 //   });
+//
+// `woken` is false only on the command's own first run. Every later run re-checks the keys
+// for a client that is (or is about to be) blocked, and Redis keeps such a client blocked
+// when one of its keys now holds another type (a SET or SADD on it): the attempt must treat
+// that key as empty then rather than answer WRONGTYPE. Errors that do not come from a
+// waited-on key still end the block (BLMOVE's destination of another type: WRONGTYPE once
+// the source has an element, as in Redis).
 //
 // Serve() runs the attempt at once. When it finds nothing the client parks (Client::Park);
 // the attempt then runs again on the client's own io thread (never on the writer's) each
@@ -70,8 +78,8 @@ bool ParseBlockTimeout(CommandContext& ctx, size_t index, int64_t* timeout_ms);
 
 class Blocking {
  public:
-  // The non-blocking form of a blocking command; see the file comment.
-  using Attempt = std::function<bool(CommandContext& ctx)>;
+  // The non-blocking form of a blocking command; see the file comment for `woken`.
+  using Attempt = std::function<bool(CommandContext& ctx, bool woken)>;
 
   explicit Blocking(Server* server);
   ~Blocking();

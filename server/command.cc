@@ -2,6 +2,9 @@
 #include "server/command.h"
 
 #include <algorithm>
+#include <cstdlib>
+
+#include "engine/numbers.h"
 
 namespace redrock::server {
 
@@ -83,9 +86,115 @@ const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_
   return nullptr;
 }
 
+KeySpec SingleKeySpec(int index, std::vector<std::string> flags) {
+  KeySpec k;
+  k.flags = std::move(flags);
+  k.begin_index = index;
+  return k;
+}
+
+KeySpec NumKeysSpec(int numkeys_index, std::vector<std::string> flags) {
+  KeySpec k;
+  k.flags = std::move(flags);
+  k.begin_index = numkeys_index;
+  k.keynum = true;
+  return k;
+}
+
+CommandSpec MakeCommandSpec(std::string name, int arity, uint32_t flags, KeyRange keys,
+                            CommandHandler handler, std::string group, std::string summary,
+                            std::string since, std::vector<std::string> acl, std::string complexity,
+                            std::vector<std::string> tips) {
+  CommandSpec spec;
+  spec.name = std::move(name);
+  spec.arity = arity;
+  spec.flags = flags;
+  spec.first_key = keys.first;
+  spec.last_key = keys.last;
+  spec.key_step = keys.step;
+  spec.handler = handler;
+  spec.group = std::move(group);
+  spec.summary = std::move(summary);
+  spec.since = std::move(since);
+  spec.acl_categories = std::move(acl);
+  spec.complexity = std::move(complexity);
+  spec.tips = std::move(tips);
+  return spec;
+}
+
+CommandSpec WithKeySpecs(CommandSpec spec, std::vector<KeySpec> key_specs) {
+  spec.key_specs = std::move(key_specs);
+  return spec;
+}
+
+namespace {
+
+// Redis's getKeysUsingKeySpecs: false when a spec does not fit the arguments (a count that
+// is not a number, negative, or reaches past the end), which makes Redis fall back.
+bool KeysFromSpecs(const std::vector<KeySpec>& key_specs, const protocol::Request& args,
+                   std::vector<size_t>* positions, std::vector<const KeySpec*>* specs) {
+  const int64_t argc = static_cast<int64_t>(args.size());
+  for (const KeySpec& k : key_specs) {
+    const int64_t begin = k.begin_index;
+    if (begin >= argc) return false;
+    int64_t first = begin, last, step;
+    if (k.keynum) {
+      if (begin + k.keynum_index >= argc) return false;
+      int64_t numkeys;
+      if (!ParseInt64(args[begin + k.keynum_index], &numkeys) || numkeys < 0) return false;
+      first += k.first_key;
+      // Redis adds the count as an int: a count past 2^31 wraps as it does there.
+      last = first + static_cast<int>(numkeys) - 1;
+      step = k.key_step;
+    } else {
+      last = k.last_key >= 0 ? first + k.last_key : argc + k.last_key;
+      step = k.key_step;
+    }
+    if (last >= argc || last < first || first >= argc) return false;
+    for (int64_t i = first; i <= last; i += step) {
+      positions->push_back(static_cast<size_t>(i));
+      if (specs != nullptr) specs->push_back(&k);
+    }
+  }
+  return true;
+}
+
+// Redis 7.0's genericGetKeys, the getkeys procedure of every numkeys command: the count is
+// read with atoi (leading blanks, a sign and trailing junk pass; overflow wraps), the
+// counted keys come first and the destination (a "range" spec's key) last.
+void KeysFromNumKeysFallback(const std::vector<KeySpec>& key_specs, const protocol::Request& args,
+                             std::vector<size_t>* positions, std::vector<const KeySpec*>* specs) {
+  const KeySpec* counted = nullptr;
+  const KeySpec* dest = nullptr;
+  for (const KeySpec& k : key_specs)
+    (k.keynum ? counted : dest) = &k;
+  if (counted == nullptr) return;
+  const int64_t argc = static_cast<int64_t>(args.size());
+  const int64_t count_at = counted->begin_index + counted->keynum_index;
+  const int64_t first = counted->begin_index + counted->first_key;
+  if (count_at >= argc) return;
+  const int num = static_cast<int>(std::strtol(args[count_at].c_str(), nullptr, 10));
+  if (num < 1 || num > (argc - first) / counted->key_step) return;
+  for (int i = 0; i < num; i++)
+    positions->push_back(static_cast<size_t>(first + i * counted->key_step));
+  if (dest != nullptr) positions->push_back(static_cast<size_t>(dest->begin_index));
+  if (specs != nullptr) specs->assign(positions->size(), nullptr);
+}
+
+}  // namespace
+
 std::vector<size_t> CommandTable::KeyPositions(const CommandSpec& spec,
-                                               const protocol::Request& args) {
+                                               const protocol::Request& args,
+                                               std::vector<const KeySpec*>* specs) {
   std::vector<size_t> positions;
+  if (specs != nullptr) specs->clear();
+  if (!spec.key_specs.empty()) {
+    if (KeysFromSpecs(spec.key_specs, args, &positions, specs)) return positions;
+    positions.clear();
+    if (specs != nullptr) specs->clear();
+    KeysFromNumKeysFallback(spec.key_specs, args, &positions, specs);
+    return positions;
+  }
   if (spec.first_key <= 0) return positions;
   const int64_t argc = static_cast<int64_t>(args.size());
   const int64_t first = spec.first_key;

@@ -8,6 +8,10 @@ namespace redrock::server {
 
 namespace {
 
+// Not a registration flag: COMMAND INFO reports it for commands whose key positions depend
+// on their arguments (a numkeys key spec), as Redis derives it.
+constexpr uint32_t kMovableKeys = 1u << 31;
+
 // Redis 7 flag names, in the order COMMAND INFO lists them.
 constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kCmdWrite, "write"},
@@ -24,6 +28,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kCmdNoAuth, "no_auth"},
     {kCmdNoAsyncLoading, "no_async_loading"},
     {kCmdNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
     {kCmdAllowBusy, "allow_busy"},
 };
 
@@ -83,14 +88,69 @@ std::vector<std::string_view> Categories(const CommandSpec& spec) {
   return out;
 }
 
-bool HasKeys(const CommandSpec& spec) {
-  return spec.first_key > 0;
+bool HasMovableKeys(const CommandSpec& spec) {
+  for (const KeySpec& k : spec.key_specs) {
+    if (k.keynum) return true;
+  }
+  return false;
 }
 
-// Key-spec flags: what the command does to its keys, from its read/write flags.
-std::vector<std::string_view> KeyFlags(const CommandSpec& spec) {
+// Key-spec flags of a command without declared key specs: what it does to its keys, from
+// its read/write flags.
+std::vector<std::string> KeyFlags(const CommandSpec& spec) {
   if (spec.flags & kCmdWrite) return {"RW", "update"};
   return {"RO", "access"};
+}
+
+// The key specs COMMAND INFO shows: the declared ones, or one "range" spec made from the
+// legacy first/last/step triple.
+std::vector<KeySpec> InfoKeySpecs(const CommandSpec& spec) {
+  if (!spec.key_specs.empty()) return spec.key_specs;
+  if (spec.first_key <= 0) return {};
+  KeySpec k;
+  k.flags = KeyFlags(spec);
+  k.begin_index = spec.first_key;
+  // Relative to the first key; negative values count from the end, as in the table.
+  k.last_key = spec.last_key >= 0 ? spec.last_key - spec.first_key : spec.last_key;
+  k.key_step = spec.key_step;
+  return {k};
+}
+
+void ReplyKeySpec(protocol::ReplyWriter& w, const KeySpec& k) {
+  w.MapHeader(3);
+  w.Bulk("flags");
+  w.SetHeader(k.flags.size());
+  for (const std::string& f : k.flags)
+    w.SimpleString(f);
+  w.Bulk("begin_search");
+  w.MapHeader(2);
+  w.Bulk("type");
+  w.Bulk("index");
+  w.Bulk("spec");
+  w.MapHeader(1);
+  w.Bulk("index");
+  w.Integer(k.begin_index);
+  w.Bulk("find_keys");
+  w.MapHeader(2);
+  w.Bulk("type");
+  w.Bulk(k.keynum ? "keynum" : "range");
+  w.Bulk("spec");
+  w.MapHeader(3);
+  if (k.keynum) {
+    w.Bulk("keynumidx");
+    w.Integer(k.keynum_index);
+    w.Bulk("firstkey");
+    w.Integer(k.first_key);
+    w.Bulk("keystep");
+    w.Integer(k.key_step);
+  } else {
+    w.Bulk("lastkey");
+    w.Integer(k.last_key);
+    w.Bulk("keystep");
+    w.Integer(k.key_step);
+    w.Bulk("limit");
+    w.Integer(0);
+  }
 }
 
 void ReplyInfo(protocol::ReplyWriter& w, const CommandSpec* spec) {
@@ -101,16 +161,18 @@ void ReplyInfo(protocol::ReplyWriter& w, const CommandSpec* spec) {
   w.ArrayHeader(10);
   w.Bulk(spec->name);
   w.Integer(spec->arity);
+  const uint32_t flags = spec->flags | (HasMovableKeys(*spec) ? kMovableKeys : 0);
   size_t nflags = 0;
   for (const auto& [bit, name] : kFlagNames)
-    nflags += (spec->flags & bit) ? 1 : 0;
+    nflags += (flags & bit) ? 1 : 0;
   w.SetHeader(nflags);
   for (const auto& [bit, name] : kFlagNames) {
-    if (spec->flags & bit) w.SimpleString(name);
+    if (flags & bit) w.SimpleString(name);
   }
-  w.Integer(HasKeys(*spec) ? spec->first_key : 0);
-  w.Integer(HasKeys(*spec) ? spec->last_key : 0);
-  w.Integer(HasKeys(*spec) ? spec->key_step : 0);
+  const bool legacy_keys = spec->first_key > 0;
+  w.Integer(legacy_keys ? spec->first_key : 0);
+  w.Integer(legacy_keys ? spec->last_key : 0);
+  w.Integer(legacy_keys ? spec->key_step : 0);
   std::vector<std::string_view> cats = Categories(*spec);
   w.SetHeader(cats.size());
   std::string category;
@@ -122,38 +184,10 @@ void ReplyInfo(protocol::ReplyWriter& w, const CommandSpec* spec) {
   w.SetHeader(spec->tips.size());
   for (const std::string& tip : spec->tips)
     w.Bulk(tip);
-  if (HasKeys(*spec)) {
-    w.ArrayHeader(1);
-    w.MapHeader(3);
-    w.Bulk("flags");
-    std::vector<std::string_view> kf = KeyFlags(*spec);
-    w.SetHeader(kf.size());
-    for (std::string_view f : kf)
-      w.SimpleString(f);
-    w.Bulk("begin_search");
-    w.MapHeader(2);
-    w.Bulk("type");
-    w.Bulk("index");
-    w.Bulk("spec");
-    w.MapHeader(1);
-    w.Bulk("index");
-    w.Integer(spec->first_key);
-    w.Bulk("find_keys");
-    w.MapHeader(2);
-    w.Bulk("type");
-    w.Bulk("range");
-    w.Bulk("spec");
-    w.MapHeader(3);
-    w.Bulk("lastkey");
-    // Relative to the first key; negative values count from the end, as in the table.
-    w.Integer(spec->last_key >= 0 ? spec->last_key - spec->first_key : spec->last_key);
-    w.Bulk("keystep");
-    w.Integer(spec->key_step);
-    w.Bulk("limit");
-    w.Integer(0);
-  } else {
-    w.ArrayHeader(0);
-  }
+  std::vector<KeySpec> key_specs = InfoKeySpecs(*spec);
+  w.ArrayHeader(key_specs.size());
+  for (const KeySpec& k : key_specs)
+    ReplyKeySpec(w, k);
   w.ArrayHeader(spec->subcommands.size());
   for (const CommandSpec& sub : spec->subcommands)
     ReplyInfo(w, &sub);
@@ -294,27 +328,33 @@ void GetKeys(CommandContext& ctx, bool with_flags) {
   const int64_t argc = static_cast<int64_t>(target.size());
   if (spec == nullptr) {
     ctx.reply.Error("ERR Invalid command specified");
-  } else if (!HasKeys(*spec)) {
+  } else if (!spec->has_keys()) {
     ctx.reply.Error("ERR The command has no key arguments");
   } else if ((spec->arity > 0 && spec->arity != argc) || argc < -spec->arity) {
     ctx.reply.Error("ERR Invalid number of arguments specified for command");
   } else {
-    std::vector<size_t> positions = CommandTable::KeyPositions(*spec, target);
+    std::vector<const KeySpec*> specs;
+    std::vector<size_t> positions = CommandTable::KeyPositions(*spec, target, &specs);
     if (positions.empty()) {
       ctx.reply.Error("ERR Invalid arguments specified for command");
       return;
     }
+    const std::vector<std::string> legacy_flags = KeyFlags(*spec);
     ctx.reply.ArrayHeader(positions.size());
-    for (size_t pos : positions) {
+    for (size_t i = 0; i < positions.size(); i++) {
       if (with_flags) {
         ctx.reply.ArrayHeader(2);
-        ctx.reply.Bulk(target[pos]);
-        std::vector<std::string_view> kf = KeyFlags(*spec);
+        ctx.reply.Bulk(target[positions[i]]);
+        // Declared specs carry their flags; Redis's numkeys fallback reports none.
+        static const std::vector<std::string> kNoFlags;
+        const std::vector<std::string>& kf = spec->key_specs.empty() ? legacy_flags
+                                             : specs[i] != nullptr   ? specs[i]->flags
+                                                                     : kNoFlags;
         ctx.reply.SetHeader(kf.size());
-        for (std::string_view f : kf)
+        for (const std::string& f : kf)
           ctx.reply.SimpleString(f);
       } else {
-        ctx.reply.Bulk(target[pos]);
+        ctx.reply.Bulk(target[positions[i]]);
       }
     }
   }

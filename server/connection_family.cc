@@ -181,20 +181,8 @@ void Hello(CommandContext& ctx) {
 
 CommandSpec Spec(std::string name, int arity, uint32_t flags, CommandHandler handler,
                  std::string summary, std::string since, std::vector<std::string> acl) {
-  CommandSpec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.first_key = 0;
-  s.last_key = 0;
-  s.key_step = 0;
-  s.handler = handler;
-  s.group = "connection";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.acl_categories = std::move(acl);
-  s.complexity = "O(1)";
-  return s;
+  return MakeCommandSpec(std::move(name), arity, flags, {}, handler, "connection",
+                         std::move(summary), std::move(since), std::move(acl), "O(1)");
 }
 
 }  // namespace

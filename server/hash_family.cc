@@ -11,7 +11,6 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/notify.h"
-#include "server/scan_cursor.h"
 #include "server/scan_util.h"
 #include "server/server.h"
 #include "server/streamed_reply.h"
@@ -263,13 +262,7 @@ void RandomFieldsWithCount(CommandContext& ctx, int64_t count, bool with_values)
 void HRandFieldCommand(CommandContext& ctx) {
   if (ctx.args.size() >= 3) {
     int64_t count;
-    if (!ParseIntArg(ctx, 2, &count)) return;
-    if (count == std::numeric_limits<int64_t>::min()) {
-      ctx.reply.Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
-      return;
-    }
+    if (!ParseRandomCountArg(ctx, 2, &count)) return;
     if (ctx.args.size() > 4 || (ctx.args.size() == 4 && !ArgIs(ctx.args[3], "WITHVALUES"))) {
       ctx.reply.Error(kErrSyntax);
       return;
@@ -293,44 +286,18 @@ void HRandFieldCommand(CommandContext& ctx) {
 // HSCAN key cursor [MATCH pattern] [COUNT count]: field/value pairs (Redis 7.0 has no
 // NOVALUES).
 void HScanCommand(CommandContext& ctx) {
-  uint64_t cursor;
-  ScanOptions opts;
-  if (!ParseCollectionScan(ctx, engine::ValueType::kHash, &cursor, &opts)) return;
-  engine::MemberPage page;
-  uint64_t version = 0;
-  auto resume = [&](uint64_t v) {
-    return ScanCursorTable::Global().Lookup(cursor, CollectionScanScope(ctx.db, ctx.args[1], v));
-  };
-  std::optional<std::string_view> match;
-  if (opts.match) match = *opts.match;
-  Status s = HashType(&ctx.engine)
-                 .Scan(ctx.db, ctx.args[1], resume, ScanBudget(opts.count), match, &page, &version);
-  CountLookup(ctx, !s.IsNotFound());
-  if (s.IsNotFound()) return ReplyScanPage(ctx, 0, engine::MemberPage(), true);
-  if (!s.ok()) return ReplyError(ctx, s);
-  uint64_t next = SaveScanCursor(CollectionScanScope(ctx.db, ctx.args[1], version), page.next);
-  ReplyScanPage(ctx, next, page, true);
+  CollectionScanCommand(ctx, engine::ValueType::kHash, true, [&](const auto&... a) {
+    return HashType(&ctx.engine).Scan(ctx.db, ctx.args[1], a...);
+  });
 }
 
 CommandSpec Spec(std::string name, int arity, uint32_t flags, CommandHandler handler,
                  std::string summary, std::string since, std::vector<std::string> acl,
                  std::string complexity, std::vector<std::string> tips = {}) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = 1;
-  spec.last_key = 1;
-  spec.key_step = 1;
-  spec.handler = handler;
-  spec.group = "hash";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@hash");
-  spec.complexity = std::move(complexity);
-  spec.tips = std::move(tips);
-  return spec;
+  acl.insert(acl.begin() + 1, "@hash");
+  return MakeCommandSpec(std::move(name), arity, flags, {1, 1, 1}, handler, "hash",
+                         std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity), std::move(tips));
 }
 
 }  // namespace

@@ -220,9 +220,9 @@ void ScanCommand(CommandContext& ctx) {
     }
   }
   std::string scope = "db:" + std::to_string(ctx.db);
-  std::string after = ScanCursorTable::Global().Lookup(cursor, scope);
+  std::optional<std::string> after = ScanCursorTable::Global().Lookup(cursor, scope);
   std::vector<std::string> keys;
-  std::string next;
+  std::optional<std::string> next;
   Status s =
       Keyspace(&ctx.engine).Scan(ctx.db, after, ScanBudget(opts.count), match, type, &keys, &next);
   if (!s.ok()) return ReplyError(ctx, s);
@@ -381,20 +381,9 @@ void ObjectCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last, int step,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = step;
-  spec.handler = handler;
-  spec.group = "generic";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin(), "@keyspace");
-  return spec;
+  acl.insert(acl.begin(), "@keyspace");
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, step}, handler, "generic",
+                         std::move(summary), std::move(since), std::move(acl));
 }
 
 }  // namespace

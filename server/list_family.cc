@@ -285,11 +285,15 @@ void LPosCommand(CommandContext& ctx) {
     ctx.reply.Integer(i);
 }
 
-// LMOVE and the attempt of BLMOVE: true when it replied (element, nil source or error).
-bool TryMove(CommandContext& ctx, ListEnd from, ListEnd to, bool reply_missing) {
+// LMOVE and the attempt of BLMOVE: true when it replied (element, nil source or error). A
+// blocked BLMOVE re-checking its source (`woken`) takes a source of another type for an
+// empty one, as Redis does; a destination of another type is still WRONGTYPE.
+bool TryMove(CommandContext& ctx, ListEnd from, ListEnd to, bool reply_missing,
+             bool woken = false) {
   std::string element;
   const bool dst_created = ctx.args[1] != ctx.args[2] && KeyWouldBeNew(ctx, ctx.db, ctx.args[2]);
-  Status s = ListType(&ctx.engine).Move(ctx.db, ctx.args[1], ctx.args[2], from, to, &element);
+  Status s =
+      ListType(&ctx.engine).Move(ctx.db, ctx.args[1], ctx.args[2], from, to, &element, woken);
   if (s.IsNotFound()) {
     if (reply_missing) ctx.reply.Null();
     return reply_missing;
@@ -320,13 +324,14 @@ void RPopLPushCommand(CommandContext& ctx) {
 
 // Pops from the first non-empty list of args[first..first+numkeys) (LMPOP, BLMPOP, BLPOP,
 // BRPOP). Replies [key, element] (single) or [key, [elements...]]; false when all were empty.
+// A blocked client re-checking its keys (`woken`) skips keys of another type, as Redis does.
 bool TryPopFirst(CommandContext& ctx, size_t first, size_t numkeys, ListEnd end, uint64_t count,
-                 bool single) {
+                 bool single, bool woken = false) {
   std::vector<std::string_view> keys(ctx.args.begin() + static_cast<ptrdiff_t>(first),
                                      ctx.args.begin() + static_cast<ptrdiff_t>(first + numkeys));
   size_t which = 0;
   std::vector<std::string> out;
-  Status s = ListType(&ctx.engine).PopFirst(ctx.db, keys, end, count, &which, &out);
+  Status s = ListType(&ctx.engine).PopFirst(ctx.db, keys, end, count, &which, &out, woken);
   if (s.IsNotFound()) return false;
   if (!s.ok()) {
     ReplyError(ctx, s);
@@ -404,8 +409,8 @@ void BPopGeneric(CommandContext& ctx, ListEnd end) {
   BlockSpec spec;
   spec.keys.assign(ctx.args.begin() + 1, ctx.args.end() - 1);
   spec.timeout_ms = timeout_ms;
-  ctx.server.blocking().Serve(ctx, std::move(spec), [end, numkeys](CommandContext& c) {
-    return TryPopFirst(c, 1, numkeys, end, 1, true);
+  ctx.server.blocking().Serve(ctx, std::move(spec), [end, numkeys](CommandContext& c, bool woken) {
+    return TryPopFirst(c, 1, numkeys, end, 1, true, woken);
   });
 }
 
@@ -424,8 +429,9 @@ void BMoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, size_t timeout_
   spec.keys = {ctx.args[1]};
   spec.timeout_ms = timeout_ms;
   spec.null_bulk_when_denied = true;
-  ctx.server.blocking().Serve(
-      ctx, std::move(spec), [from, to](CommandContext& c) { return TryMove(c, from, to, false); });
+  ctx.server.blocking().Serve(ctx, std::move(spec), [from, to](CommandContext& c, bool woken) {
+    return TryMove(c, from, to, false, woken);
+  });
 }
 
 void BLMoveCommand(CommandContext& ctx) {
@@ -449,29 +455,18 @@ void BLMPopCommand(CommandContext& ctx) {
   spec.keys.assign(ctx.args.begin() + static_cast<ptrdiff_t>(a.first_key),
                    ctx.args.begin() + static_cast<ptrdiff_t>(a.first_key + a.numkeys));
   spec.timeout_ms = timeout_ms;
-  ctx.server.blocking().Serve(ctx, std::move(spec), [a](CommandContext& c) {
-    return TryPopFirst(c, a.first_key, a.numkeys, a.end, a.count, false);
+  ctx.server.blocking().Serve(ctx, std::move(spec), [a](CommandContext& c, bool woken) {
+    return TryPopFirst(c, a.first_key, a.numkeys, a.end, a.count, false, woken);
   });
 }
 
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last, int step,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl, std::string complexity) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = step;
-  spec.handler = handler;
-  spec.group = "list";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@list");
-  spec.complexity = std::move(complexity);
-  return spec;
+  acl.insert(acl.begin() + 1, "@list");
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, step}, handler, "list",
+                         std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity));
 }
 
 }  // namespace
@@ -546,11 +541,14 @@ void RegisterListCommands(CommandTable* table) {
                        "Remove the last element in a list, prepend it to another list and return "
                        "it",
                        "1.2.0", {"@write", "@slow"}, "O(1)"));
-  // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range.
-  table->Register(Spec("lmpop", -4, kW, 0, 0, 0, LMPopCommand, "Pop elements from a list", "7.0.0",
-                       {"@write", "@slow"},
-                       "O(N+M) where N is the number of provided keys and M is the number of "
-                       "elements returned."));
+  // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range and
+  // describes them with a key spec.
+  const std::vector<std::string> kPopKeyFlags = {"RW", "access", "delete"};
+  table->Register(WithKeySpecs(Spec("lmpop", -4, kW, 0, 0, 0, LMPopCommand,
+                                    "Pop elements from a list", "7.0.0", {"@write", "@slow"},
+                                    "O(N+M) where N is the number of provided keys and M is the "
+                                    "number of elements returned."),
+                               {NumKeysSpec(1, kPopKeyFlags)}));
   table->Register(Spec("blpop", -3, kW | kB, 1, -2, 1, BLPopCommand,
                        "Remove and get the first element in a list, or block until one is "
                        "available",
@@ -567,11 +565,13 @@ void RegisterListCommands(CommandTable* table) {
                        "Pop an element from a list, push it to another list and return it; or "
                        "block until one is available",
                        "2.2.0", kBlockAcl, "O(1)"));
-  table->Register(Spec("blmpop", -5, kW | kB, 0, 0, 0, BLMPopCommand,
-                       "Pop elements from a list, or block until one is available", "7.0.0",
-                       kBlockAcl,
-                       "O(N+M) where N is the number of provided keys and M is the number of "
-                       "elements returned."));
+  // Unlike the older blocking commands, Redis 7.0 lets scripts call BLMPOP (no noscript).
+  table->Register(WithKeySpecs(
+      Spec("blmpop", -5, kW | kCmdBlocking, 0, 0, 0, BLMPopCommand,
+           "Pop elements from a list, or block until one is available", "7.0.0", kBlockAcl,
+           "O(N+M) where N is the number of provided keys and M is the "
+           "number of elements returned."),
+      {NumKeysSpec(2, kPopKeyFlags)}));
 }
 
 }  // namespace redrock::server

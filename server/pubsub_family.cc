@@ -145,20 +145,9 @@ void PubSubHelpCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl, std::string complexity) {
-  CommandSpec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.first_key = first;
-  s.last_key = last;
-  s.key_step = first > 0 ? 1 : 0;
-  s.handler = handler;
-  s.group = "pubsub";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.acl_categories = std::move(acl);
-  s.complexity = std::move(complexity);
-  return s;
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, first > 0 ? 1 : 0}, handler,
+                         "pubsub", std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity));
 }
 
 }  // namespace

@@ -24,11 +24,12 @@ uint64_t ScanCursorTable::Save(const std::string& scope, const std::string& posi
   return cursor;
 }
 
-std::string ScanCursorTable::Lookup(uint64_t cursor, const std::string& scope) const {
-  if (cursor == 0) return std::string();
+std::optional<std::string> ScanCursorTable::Lookup(uint64_t cursor,
+                                                   const std::string& scope) const {
+  if (cursor == 0) return std::nullopt;
   std::lock_guard<std::mutex> l(mu_);
   const Entry& e = entries_[cursor % entries_.size()];
-  if (e.cursor != cursor || e.scope != scope) return std::string();
+  if (e.cursor != cursor || e.scope != scope) return std::nullopt;
   return e.position;
 }
 

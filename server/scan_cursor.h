@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,9 @@ class ScanCursorTable {
   // Remembers where a scan of `scope` (e.g. db number, or db + collection key) stopped and
   // returns the cursor to give the client (never 0).
   uint64_t Save(const std::string& scope, const std::string& position);
-  // The position saved for `cursor` in `scope`; empty (= start) when 0 or unknown.
-  std::string Lookup(uint64_t cursor, const std::string& scope) const;
+  // The position saved for `cursor` in `scope`; nullopt (= start) when 0 or unknown. A
+  // saved position may be the empty string (an empty key or member name is legal).
+  std::optional<std::string> Lookup(uint64_t cursor, const std::string& scope) const;
 
   // The process-wide table.
   static ScanCursorTable& Global();

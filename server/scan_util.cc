@@ -52,6 +52,32 @@ std::string ParseScanOptions(const CommandContext& ctx, size_t first, bool allow
   return std::string();
 }
 
+size_t ScanBudget(int64_t count) {
+  return static_cast<size_t>(std::min<int64_t>(count, 100000));
+}
+
+uint64_t SaveScanCursor(const std::string& scope, const std::optional<std::string>& next) {
+  return next ? ScanCursorTable::Global().Save(scope, *next) : 0;
+}
+
+namespace {
+
+// Writes a scan reply: [cursor, [items...]], items being members, or (member, value) pairs
+// flattened when with_values (HSCAN, ZSCAN: values already formatted).
+void ReplyScanPage(CommandContext& ctx, uint64_t cursor, const engine::MemberPage& page,
+                   bool with_values) {
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(cursor));
+  ctx.reply.ArrayHeader(page.items.size() * (with_values ? 2 : 1));
+  for (const auto& [member, value] : page.items) {
+    ctx.reply.Bulk(member);
+    if (with_values) ctx.reply.Bulk(value);
+  }
+}
+
+// Parses HSCAN / SSCAN / ZSCAN's cursor and options. As in Redis, the key is looked up
+// between the two: with bad options, a missing key still answers an empty scan and a key of
+// another type WRONGTYPE. On any failure the reply is written and false returned.
 bool ParseCollectionScan(CommandContext& ctx, engine::ValueType type, uint64_t* cursor,
                          ScanOptions* options) {
   if (!ParseScanCursor(ctx, 2, cursor)) return false;
@@ -71,29 +97,34 @@ bool ParseCollectionScan(CommandContext& ctx, engine::ValueType type, uint64_t* 
   return false;
 }
 
+// Cursors of a collection scan resume only the key version they were handed out for.
 std::string CollectionScanScope(int db, std::string_view key, uint64_t version) {
   std::string scope = std::to_string(db) + ":" + std::to_string(version) + ":";
   scope.append(key);
   return scope;
 }
 
-size_t ScanBudget(int64_t count) {
-  return static_cast<size_t>(std::min<int64_t>(count, 100000));
-}
+}  // namespace
 
-uint64_t SaveScanCursor(const std::string& scope, const std::string& next) {
-  return next.empty() ? 0 : ScanCursorTable::Global().Save(scope, next);
-}
-
-void ReplyScanPage(CommandContext& ctx, uint64_t cursor, const engine::MemberPage& page,
-                   bool with_values) {
-  ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk(std::to_string(cursor));
-  ctx.reply.ArrayHeader(page.items.size() * (with_values ? 2 : 1));
-  for (const auto& [member, value] : page.items) {
-    ctx.reply.Bulk(member);
-    if (with_values) ctx.reply.Bulk(value);
-  }
+void CollectionScanCommand(CommandContext& ctx, engine::ValueType type, bool with_values,
+                           const CollectionScanFn& scan) {
+  uint64_t cursor;
+  ScanOptions opts;
+  if (!ParseCollectionScan(ctx, type, &cursor, &opts)) return;
+  auto resume = [&](uint64_t version) {
+    return ScanCursorTable::Global().Lookup(cursor,
+                                            CollectionScanScope(ctx.db, ctx.args[1], version));
+  };
+  std::optional<std::string_view> match;
+  if (opts.match) match = *opts.match;
+  engine::MemberPage page;
+  uint64_t version = 0;
+  Status s = scan(resume, ScanBudget(opts.count), match, &page, &version);
+  CountLookup(ctx, !s.IsNotFound());
+  if (s.IsNotFound()) return ReplyScanPage(ctx, 0, engine::MemberPage(), with_values);
+  if (!s.ok()) return ReplyError(ctx, s);
+  uint64_t next = SaveScanCursor(CollectionScanScope(ctx.db, ctx.args[1], version), page.next);
+  ReplyScanPage(ctx, next, page, with_values);
 }
 
 }  // namespace redrock::server

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,25 +30,22 @@ bool ParseScanCursor(CommandContext& ctx, size_t index, uint64_t* cursor);
 std::string ParseScanOptions(const CommandContext& ctx, size_t first, bool allow_type,
                              ScanOptions* out);
 
-// HSCAN / SSCAN / ZSCAN key cursor [MATCH pattern] [COUNT count]: parses the cursor and the
-// options. As in Redis, the key is looked up between the two: with bad options, a missing
-// key still answers an empty scan and a key of another type WRONGTYPE. On any failure the
-// reply is written and false returned.
-bool ParseCollectionScan(CommandContext& ctx, engine::ValueType type, uint64_t* cursor,
-                         ScanOptions* options);
+// One page of a collection scan: the engine call of HSCAN, SSCAN or ZSCAN for the command's
+// key (HashType::Scan and its kin), with the values as the reply shows them.
+using CollectionScanFn = std::function<Status(const engine::ScanResumeFn& resume, size_t count,
+                                              std::optional<std::string_view> match,
+                                              engine::MemberPage* page, uint64_t* version)>;
 
-// Cursors of a collection scan resume only the key version they were handed out for.
-std::string CollectionScanScope(int db, std::string_view key, uint64_t version);
+// HSCAN / SSCAN / ZSCAN key cursor [MATCH pattern] [COUNT count]: parses the arguments, runs
+// `scan` from the cursor's position, hands out the next cursor and replies ((member, value)
+// pairs flattened when `with_values`).
+void CollectionScanCommand(CommandContext& ctx, engine::ValueType type, bool with_values,
+                           const CollectionScanFn& scan);
 
 // Records visited per call for a COUNT (bounded, so a selective MATCH cannot stall a thread).
 size_t ScanBudget(int64_t count);
 
-// The cursor to hand out for a scan that stopped at `next` (0 when it is over).
-uint64_t SaveScanCursor(const std::string& scope, const std::string& next);
-
-// Writes a scan reply: [cursor, [items...]], items being members, or (member, value) pairs
-// flattened when with_values (HSCAN, ZSCAN: values already formatted).
-void ReplyScanPage(CommandContext& ctx, uint64_t cursor, const engine::MemberPage& page,
-                   bool with_values);
+// The cursor to hand out for a scan that stopped at `next` (0 when it is over: nullopt).
+uint64_t SaveScanCursor(const std::string& scope, const std::optional<std::string>& next);
 
 }  // namespace redrock::server

@@ -137,6 +137,9 @@ void DebugHelp(CommandContext& ctx) {
                 "CHANGE-REPL-ID",
                 "    Change the replication IDs of the instance.",
                 "    Dangerous: should be used only for testing the replication subsystem.",
+                "COMPACT",
+                "    redrock only: compact the whole database now, reclaiming the disk space of",
+                "    deleted collections' members and expired keys. Blocks the calling client.",
                 "ERROR <string>",
                 "    Return a Redis protocol error with <string> as message. Useful for clients",
                 "    unit tests to simulate Redis errors.",
@@ -183,7 +186,15 @@ void Debug(CommandContext& ctx) {
     } else {
       ctx.reply.Error("ERR Error trying to reload the database: " + st.ToString());
     }
+  } else if (EqualsNoCase(sub, "compact") && argc == 2) {
+    // redrock extension: DEL of a big collection drops only its meta record; the members go
+    // when compaction meets them. This forces that now (benchmarks, tests, operators).
+    Status st = ctx.engine.CompactAll();
+    if (st.ok()) spdlog::info("Full compaction done by DEBUG COMPACT");
+    ReplyStatus(ctx.reply, st);
   } else if (EqualsNoCase(sub, "set-active-expire") && argc == 3) {
+    // Redis reads the flag with atoi: "1", "2", "1x" turn it on, anything else off.
+    ctx.engine.SetActiveExpire(std::atoi(std::string(args[2]).c_str()) != 0);
     ctx.reply.Ok();
   } else if (EqualsNoCase(sub, "change-repl-id") && argc == 2) {
     ctx.reply.Ok();
@@ -201,21 +212,8 @@ void Debug(CommandContext& ctx) {
 CommandSpec Spec(std::string name, int arity, uint32_t flags, CommandHandler handler,
                  std::string summary, std::string since, std::vector<std::string> acl,
                  std::vector<std::string> tips = {}) {
-  CommandSpec s;
-  s.name = std::move(name);
-  s.arity = arity;
-  s.flags = flags;
-  s.first_key = 0;
-  s.last_key = 0;
-  s.key_step = 0;
-  s.handler = handler;
-  s.group = "server";
-  s.summary = std::move(summary);
-  s.since = std::move(since);
-  s.acl_categories = std::move(acl);
-  s.tips = std::move(tips);
-  s.complexity = "O(1)";
-  return s;
+  return MakeCommandSpec(std::move(name), arity, flags, {}, handler, "server", std::move(summary),
+                         std::move(since), std::move(acl), "O(1)", std::move(tips));
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // Set commands: SADD/SREM, membership, SPOP/SRANDMEMBER, SMOVE, the algebra (SINTER,
 // SUNION, SDIFF, their STORE forms, SINTERCARD) and SSCAN. Handlers parse arguments, call
 // one SetType operation and write the reply.
-#include <limits>
 #include <optional>
 #include <vector>
 
@@ -12,7 +11,6 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/notify.h"
-#include "server/scan_cursor.h"
 #include "server/scan_util.h"
 #include "server/server.h"
 #include "server/streamed_reply.h"
@@ -170,13 +168,7 @@ void SRandMemberCommand(CommandContext& ctx) {
     return ctx.reply.Bulk(sample[0].member);
   }
   int64_t count;
-  if (!ParseIntArg(ctx, 2, &count)) return;
-  if (count == std::numeric_limits<int64_t>::min()) {
-    ctx.reply.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-    return;
-  }
+  if (!ParseRandomCountArg(ctx, 2, &count)) return;
   if (count >= 0) {
     std::vector<SampledMember> sample;
     Status s = sets.RandomMembers(ctx.db, ctx.args[1], static_cast<uint64_t>(count), &sample);
@@ -310,45 +302,19 @@ void SInterCardCommand(CommandContext& ctx) {
 }
 
 void SScanCommand(CommandContext& ctx) {
-  uint64_t cursor;
-  ScanOptions opts;
-  if (!ParseCollectionScan(ctx, engine::ValueType::kSet, &cursor, &opts)) return;
-  engine::MemberPage page;
-  uint64_t version = 0;
-  auto resume = [&](uint64_t v) {
-    return ScanCursorTable::Global().Lookup(cursor, CollectionScanScope(ctx.db, ctx.args[1], v));
-  };
-  std::optional<std::string_view> match;
-  if (opts.match) match = *opts.match;
-  Status s = SetType(&ctx.engine)
-                 .Scan(ctx.db, ctx.args[1], resume, ScanBudget(opts.count), match, &page, &version);
-  CountLookup(ctx, !s.IsNotFound());
-  if (s.IsNotFound()) return ReplyScanPage(ctx, 0, engine::MemberPage(), false);
-  if (!s.ok()) return ReplyError(ctx, s);
-  uint64_t next = SaveScanCursor(CollectionScanScope(ctx.db, ctx.args[1], version), page.next);
-  ReplyScanPage(ctx, next, page, false);
+  CollectionScanCommand(ctx, engine::ValueType::kSet, false, [&](const auto&... a) {
+    return SetType(&ctx.engine).Scan(ctx.db, ctx.args[1], a...);
+  });
 }
 
 CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int last,
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl, std::string complexity,
                  std::vector<std::string> tips = {}) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = first == 0 ? 0 : 1;
-  spec.handler = handler;
-  spec.group = "set";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@set");
-  spec.complexity = std::move(complexity);
-  spec.tips = std::move(tips);
-  return spec;
+  acl.insert(acl.begin() + 1, "@set");
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, first == 0 ? 0 : 1}, handler,
+                         "set", std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity), std::move(tips));
 }
 
 }  // namespace
@@ -413,9 +379,11 @@ void RegisterSetCommands(CommandTable* table) {
                        "Subtract multiple sets and store the resulting set in a key", "1.0.0",
                        {"@write", "@slow"}, kTotalComplexity));
   // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range.
-  table->Register(Spec("sintercard", -3, kR, 0, 0, SInterCardCommand,
-                       "Intersect multiple sets and return the cardinality of the result", "7.0.0",
-                       {"@read", "@slow"}, kInterComplexity));
+  table->Register(WithKeySpecs(Spec("sintercard", -3, kR, 0, 0, SInterCardCommand,
+                                    "Intersect multiple sets and return the cardinality of the "
+                                    "result",
+                                    "7.0.0", {"@read", "@slow"}, kInterComplexity),
+                               {NumKeysSpec(1, {"RO", "access"})}));
   table->Register(Spec("sscan", -3, kR, 1, 1, SScanCommand, "Incrementally iterate Set elements",
                        "2.8.0", {"@read", "@slow"}, kScanComplexity, {kNondet}));
 }

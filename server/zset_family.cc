@@ -19,7 +19,6 @@
 #include "server/command.h"
 #include "server/config.h"
 #include "server/notify.h"
-#include "server/scan_cursor.h"
 #include "server/scan_util.h"
 #include "server/server.h"
 #include "server/streamed_reply.h"
@@ -77,22 +76,10 @@ CommandSpec Spec(std::string name, int arity, uint32_t flags, int first, int las
                  CommandHandler handler, std::string summary, std::string since,
                  std::vector<std::string> acl, std::string complexity,
                  std::vector<std::string> tips) {
-  CommandSpec spec;
-  spec.name = std::move(name);
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first;
-  spec.last_key = last;
-  spec.key_step = step;
-  spec.handler = handler;
-  spec.group = "sorted_set";
-  spec.summary = std::move(summary);
-  spec.since = std::move(since);
-  spec.acl_categories = std::move(acl);
-  spec.acl_categories.insert(spec.acl_categories.begin() + 1, "@sortedset");
-  spec.complexity = std::move(complexity);
-  spec.tips = std::move(tips);
-  return spec;
+  acl.insert(acl.begin() + 1, "@sortedset");
+  return MakeCommandSpec(std::move(name), arity, flags, {first, last, step}, handler, "sorted_set",
+                         std::move(summary), std::move(since), std::move(acl),
+                         std::move(complexity), std::move(tips));
 }
 
 }  // namespace zset
@@ -428,12 +415,7 @@ void ZRandMemberCommand(CommandContext& ctx) {
     return ctx.reply.Bulk(sample[0].member);
   }
   int64_t count;
-  if (!ParseIntArg(ctx, 2, &count)) return;
-  if (count == std::numeric_limits<int64_t>::min()) {
-    return ctx.reply.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
-  }
+  if (!ParseRandomCountArg(ctx, 2, &count)) return;
   if (ctx.args.size() > 4 || (ctx.args.size() == 4 && !ArgIs(ctx.args[3], "WITHSCORES"))) {
     return ctx.reply.Error(kErrSyntax);
   }
@@ -481,25 +463,15 @@ void ZRandMemberCommand(CommandContext& ctx) {
 // ZSCAN key cursor [MATCH pattern] [COUNT count]: member/score pairs, scores as bulk strings
 // in Redis's format (also in RESP3).
 void ZScanCommand(CommandContext& ctx) {
-  uint64_t cursor;
-  ScanOptions opts;
-  if (!ParseCollectionScan(ctx, engine::ValueType::kZSet, &cursor, &opts)) return;
-  engine::MemberPage page;
-  uint64_t version = 0;
-  auto resume = [&](uint64_t v) {
-    return ScanCursorTable::Global().Lookup(cursor, CollectionScanScope(ctx.db, ctx.args[1], v));
-  };
-  std::optional<std::string_view> match;
-  if (opts.match) match = *opts.match;
-  Status s =
-      Reader(ctx).Scan(ctx.db, ctx.args[1], resume, ScanBudget(opts.count), match, &page, &version);
-  CountLookup(ctx, !s.IsNotFound());
-  if (s.IsNotFound()) return ReplyScanPage(ctx, 0, engine::MemberPage(), true);
-  if (!s.ok()) return ReplyError(ctx, s);
-  for (auto& item : page.items)
-    item.second = protocol::FormatDouble(engine::DecodeScore(item.second.data()));
-  uint64_t next = SaveScanCursor(CollectionScanScope(ctx.db, ctx.args[1], version), page.next);
-  ReplyScanPage(ctx, next, page, true);
+  CollectionScanCommand(
+      ctx, engine::ValueType::kZSet, true,
+      [&](const engine::ScanResumeFn& resume, size_t count, std::optional<std::string_view> match,
+          engine::MemberPage* page, uint64_t* version) {
+        Status s = Reader(ctx).Scan(ctx.db, ctx.args[1], resume, count, match, page, version);
+        for (auto& item : page->items)
+          item.second = protocol::FormatDouble(engine::DecodeScore(item.second.data()));
+        return s;
+      });
 }
 
 }  // namespace

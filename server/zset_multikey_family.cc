@@ -172,9 +172,8 @@ void BZPopGeneric(CommandContext& ctx, bool max) {
   spec.keys.assign(ctx.args.begin() + 1, ctx.args.end() - 1);
   spec.timeout_ms = timeout_ms;
   const size_t numkeys = spec.keys.size();
-  auto woken = std::make_shared<bool>(false);  // false on the first attempt only
-  ctx.server.blocking().Serve(ctx, std::move(spec), [max, numkeys, woken](CommandContext& c) {
-    return TryPop(c, 1, numkeys, max, 1, PopReply::kWithKeyFlat, std::exchange(*woken, true));
+  ctx.server.blocking().Serve(ctx, std::move(spec), [max, numkeys](CommandContext& c, bool woken) {
+    return TryPop(c, 1, numkeys, max, 1, PopReply::kWithKeyFlat, woken);
   });
 }
 
@@ -196,10 +195,8 @@ void BZMPopCommand(CommandContext& ctx) {
   for (size_t i = 0; i < a.numkeys; i++)
     spec.keys.push_back(ctx.args[a.first_key + i]);
   spec.timeout_ms = timeout_ms;
-  auto woken = std::make_shared<bool>(false);
-  ctx.server.blocking().Serve(ctx, std::move(spec), [a, woken](CommandContext& c) {
-    return TryPop(c, a.first_key, a.numkeys, a.max, a.count, PopReply::kWithKeyNested,
-                  std::exchange(*woken, true));
+  ctx.server.blocking().Serve(ctx, std::move(spec), [a](CommandContext& c, bool woken) {
+    return TryPop(c, a.first_key, a.numkeys, a.max, a.count, PopReply::kWithKeyNested, woken);
   });
 }
 
@@ -349,12 +346,19 @@ void zset::RegisterZSetMultiKeyCommands(CommandTable* table) {
                        kWriteFast,
                        "O(log(N)*M) with N being the number of elements in the sorted set, and M "
                        "being the number of elements popped."));
-  // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range.
-  table->Register(Spec("zmpop", -4, kW, 0, 0, 0, ZMPopCommand,
-                       "Remove and return members with scores in a sorted set", "7.0.0", kWriteSlow,
-                       "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
-                       "number of elements in the sorted set, and M being the number of elements "
-                       "popped."));
+  // Keys follow numkeys (movable keys): Redis reports 0 0 0 as the legacy key range (1 1 1,
+  // the destination, for the STORE forms) and describes them with key specs.
+  const std::vector<std::string> kPopKeyFlags = {"RW", "access", "delete"};
+  const std::vector<std::string> kReadKeyFlags = {"RO", "access"};
+  const std::vector<KeySpec> kStoreKeySpecs = {SingleKeySpec(1, {"OW", "update"}),
+                                               NumKeysSpec(2, kReadKeyFlags)};
+  table->Register(WithKeySpecs(
+      Spec("zmpop", -4, kW, 0, 0, 0, ZMPopCommand,
+           "Remove and return members with scores in a sorted set", "7.0.0", kWriteSlow,
+           "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
+           "number of elements in the sorted set, and M being the number of elements "
+           "popped."),
+      {NumKeysSpec(1, kPopKeyFlags)}));
   table->Register(Spec("bzpopmin", -3, kW | kB | kCmdNoScript | kF, 1, -2, 1, BZPopMinCommand,
                        "Remove and return the member with the lowest score from one or more "
                        "sorted sets, or block until one is available",
@@ -365,51 +369,66 @@ void zset::RegisterZSetMultiKeyCommands(CommandTable* table) {
                        "sorted sets, or block until one is available",
                        "5.0.0", {"@write", "@fast", "@blocking"},
                        "O(log(N)) with N being the number of elements in the sorted set."));
-  table->Register(Spec("bzmpop", -5, kW | kB, 0, 0, 0, BZMPopCommand,
-                       "Remove and return members with scores in a sorted set or block until one "
-                       "is available",
-                       "7.0.0", {"@write", "@slow", "@blocking"},
-                       "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
-                       "number of elements in the sorted set, and M being the number of elements "
-                       "popped."));
-  table->Register(Spec("zunion", -3, kR, 0, 0, 0, ZUnionCommand, "Add multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted "
-                       "sets, and M being the number of elements in the resulting sorted set."));
-  table->Register(Spec("zinter", -3, kR, 0, 0, 0, ZInterCommand, "Intersect multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
-                       "K being the number of input sorted sets and M being the number of "
-                       "elements in the resulting sorted set."));
-  table->Register(Spec("zdiff", -3, kR, 0, 0, 0, ZDiffCommand, "Subtract multiple sorted sets",
-                       "6.2.0", kReadSlow,
-                       "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
-                       "all the sets, N is the size of the first set, and K is the size of the "
-                       "result set."));
-  table->Register(Spec("zunionstore", -4, kW | kD, 1, 1, 1, ZUnionStoreCommand,
-                       "Add multiple sorted sets and store the resulting sorted set in a new key",
-                       "2.0.0", kWriteSlow,
-                       "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted "
-                       "sets, and M being the number of elements in the resulting sorted set."));
-  table->Register(Spec("zinterstore", -4, kW | kD, 1, 1, 1, ZInterStoreCommand,
-                       "Intersect multiple sorted sets and store the resulting sorted set in a "
-                       "new key",
-                       "2.0.0", kWriteSlow,
-                       "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
-                       "K being the number of input sorted sets and M being the number of "
-                       "elements in the resulting sorted set."));
-  table->Register(Spec("zdiffstore", -4, kW | kD, 1, 1, 1, ZDiffStoreCommand,
-                       "Subtract multiple sorted sets and store the resulting sorted set in a new "
-                       "key",
-                       "6.2.0", kWriteSlow,
-                       "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
-                       "all the sets, N is the size of the first set, and K is the size of the "
-                       "result set."));
-  table->Register(Spec("zintercard", -3, kR, 0, 0, 0, ZInterCardCommand,
-                       "Intersect multiple sorted sets and return the cardinality of the result",
-                       "7.0.0", kReadSlow,
-                       "O(N*K) worst case with N being the smallest input sorted set, K being the "
-                       "number of input sorted sets."));
+  table->Register(
+      WithKeySpecs(Spec("bzmpop", -5, kW | kB, 0, 0, 0, BZMPopCommand,
+                        "Remove and return members with scores in a sorted set or block until one "
+                        "is available",
+                        "7.0.0", {"@write", "@slow", "@blocking"},
+                        "O(K) + O(N*log(M)) where K is the number of provided keys, N being the "
+                        "number of elements in the sorted set, and M being the number of elements "
+                        "popped."),
+                   {NumKeysSpec(2, kPopKeyFlags)}));
+  table->Register(WithKeySpecs(
+      Spec("zunion", -3, kR, 0, 0, 0, ZUnionCommand, "Add multiple sorted sets", "6.2.0", kReadSlow,
+           "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted "
+           "sets, and M being the number of elements in the resulting sorted set."),
+      {NumKeysSpec(1, kReadKeyFlags)}));
+  table->Register(
+      WithKeySpecs(Spec("zinter", -3, kR, 0, 0, 0, ZInterCommand, "Intersect multiple sorted sets",
+                        "6.2.0", kReadSlow,
+                        "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
+                        "K being the number of input sorted sets and M being the number of "
+                        "elements in the resulting sorted set."),
+                   {NumKeysSpec(1, kReadKeyFlags)}));
+  table->Register(
+      WithKeySpecs(Spec("zdiff", -3, kR, 0, 0, 0, ZDiffCommand, "Subtract multiple sorted sets",
+                        "6.2.0", kReadSlow,
+                        "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
+                        "all the sets, N is the size of the first set, and K is the size of the "
+                        "result set."),
+                   {NumKeysSpec(1, kReadKeyFlags)}));
+  table->Register(
+      WithKeySpecs(Spec("zunionstore", -4, kW | kD, 1, 1, 1, ZUnionStoreCommand,
+                        "Add multiple sorted sets and store the resulting sorted set in a new key",
+                        "2.0.0", kWriteSlow,
+                        "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted "
+                        "sets, and M being the number of elements in the resulting sorted set."),
+                   kStoreKeySpecs));
+  table->Register(
+      WithKeySpecs(Spec("zinterstore", -4, kW | kD, 1, 1, 1, ZInterStoreCommand,
+                        "Intersect multiple sorted sets and store the resulting sorted set in a "
+                        "new key",
+                        "2.0.0", kWriteSlow,
+                        "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, "
+                        "K being the number of input sorted sets and M being the number of "
+                        "elements in the resulting sorted set."),
+                   kStoreKeySpecs));
+  table->Register(
+      WithKeySpecs(Spec("zdiffstore", -4, kW | kD, 1, 1, 1, ZDiffStoreCommand,
+                        "Subtract multiple sorted sets and store the resulting sorted set in a new "
+                        "key",
+                        "6.2.0", kWriteSlow,
+                        "O(L + (N-K)log(N)) worst case where L is the total number of elements in "
+                        "all the sets, N is the size of the first set, and K is the size of the "
+                        "result set."),
+                   kStoreKeySpecs));
+  table->Register(
+      WithKeySpecs(Spec("zintercard", -3, kR, 0, 0, 0, ZInterCardCommand,
+                        "Intersect multiple sorted sets and return the cardinality of the result",
+                        "7.0.0", kReadSlow,
+                        "O(N*K) worst case with N being the smallest input sorted set, K being the "
+                        "number of input sorted sets."),
+                   {NumKeysSpec(1, kReadKeyFlags)}));
 }
 
 }  // namespace redrock::server

@@ -266,6 +266,47 @@ class CommandIntrospectionTest(CompareTestCase):
             "COMMAND GETKEYS",
         ])
 
+    def test_command_getkeys_numkeys_commands(self):
+        # Keys counted by a numkeys argument (key specs of type "keynum"), and Redis 7.0's
+        # fallback when that count is not a plain in-range number (atoi: "2abc" counts 2, and
+        # the destination then comes last).
+        cases = [
+            "ZUNIONSTORE dst 2 a b", "ZUNIONSTORE dst 2 a b WEIGHTS 1 2", "ZUNIONSTORE dst 1 a b",
+            "ZUNIONSTORE dst 0 a", "ZUNIONSTORE dst 3 a b", "ZUNIONSTORE dst -1 a",
+            "ZUNIONSTORE dst 2abc a b", "ZUNIONSTORE dst abc a b", "ZUNIONSTORE dst ' 2' a b",
+            "ZUNIONSTORE dst +2 a b", "ZUNIONSTORE dst 02 a b", "ZUNIONSTORE dst 4294967298 a b",
+            "ZUNIONSTORE dst 99999999999 a b", "ZUNIONSTORE dst 18446744073709551617 a",
+            "ZUNIONSTORE dst", "ZINTERSTORE dst 2 a b", "ZDIFFSTORE dst 2 a b",
+            "ZDIFFSTORE dst 3 a b", "ZDIFFSTORE dst 2x a b",
+            "ZINTER 2 a b", "ZINTER 2 a b WITHSCORES", "ZINTER 3 a b", "ZINTER 0 a",
+            "ZINTER 2x a b", "ZINTER 4294967297 a", "ZUNION 1 a", "ZUNION 1", "ZDIFF 2 a b",
+            "ZINTERCARD 2 a b LIMIT 1", "ZINTERCARD 1 a", "ZINTERCARD 3 a b",
+            "SINTERCARD 2 a b", "SINTERCARD 2 a b LIMIT 5", "SINTERCARD 3 a b",
+            "SINTERCARD 1x a b",
+            "LMPOP 2 a b LEFT", "LMPOP 1 a LEFT COUNT 2", "LMPOP 3 a b LEFT", "LMPOP 2 a b",
+            "LMPOP 0 a LEFT", "LMPOP 2x a b LEFT", "LMPOP 1",
+            "BLMPOP 0 2 a b LEFT", "BLMPOP 1.5 1 a RIGHT COUNT 3", "BLMPOP 0 3 a b LEFT",
+            "BLMPOP 0 2x a b LEFT", "BLMPOP 0 0 a LEFT",
+            "ZMPOP 2 a b MIN", "ZMPOP 1 a MAX COUNT 2", "ZMPOP 3 a b MIN", "ZMPOP 2y a b MIN",
+            "BZMPOP 0 2 a b MIN", "BZMPOP 0 1 a MAX", "BZMPOP 0 3 a b MIN", "BZMPOP 0 2z a b MIN",
+        ]
+        self.assertSame(["COMMAND GETKEYS " + c for c in cases])
+        self.assertSame(["COMMAND GETKEYSANDFLAGS " + c for c in cases])
+        # Fixed key positions next to them (their flags are not Redis's yet: see
+        # docs/commands.md, COMMAND).
+        self.assertSame(["COMMAND GETKEYS ZRANGESTORE dst src 0 -1",
+                         "COMMAND GETKEYS SINTERSTORE dst a b",
+                         "COMMAND GETKEYS BLMOVE a b LEFT RIGHT 0"])
+
+    def test_command_info_key_specs_of_numkeys_commands(self):
+        # Flags (with movablekeys), the legacy key range and the key specs, as Redis 7.0.
+        for name in ("zunionstore", "zinterstore", "zdiffstore", "zunion", "zinter", "zdiff",
+                     "zintercard", "sintercard", "lmpop", "blmpop", "zmpop", "bzmpop"):
+            info = decode(self.a.call("COMMAND", "INFO", name))[0]
+            ref = decode(self.b.call("COMMAND", "INFO", name))[0]
+            self.assertEqual(info[:6], ref[:6], name)  # name, arity, flags, first, last, step
+            self.assertEqual(info[8], ref[8], name)  # key specs
+
 
 class ConfigTest(CompareTestCase):
     def test_config_get_set_appendfsync(self):

@@ -3,9 +3,6 @@ HGETALL HDEL HEXISTS HLEN HKEYS HVALS HSTRLEN HINCRBY HINCRBYFLOAT HRANDFIELD HS
 RESP3 shapes, every error reply, and a seeded random sequence. Replies whose order Redis leaves
 unspecified are compared as multisets; random replies are checked by their properties."""
 
-import os
-import random
-import sys
 import time
 
 import harness
@@ -561,11 +558,15 @@ class HScanTest(CompareTestCase):
 
 
 class HashRandomizedTest(CompareTestCase):
+    """Seeded random mixes (harness.random_seeds) of the hash commands over a few keys and a
+    string; every reply must match Redis's."""
+
     def test_random_sequence(self):
-        seed = int(os.environ.get("REDROCK_SEED", random.randrange(1 << 30)))
-        sys.stderr.write("\nHashRandomizedTest seed: %d (REDROCK_SEED=%d to replay)\n"
-                         % (seed, seed))
-        rng = random.Random(seed)
+        rules = dict(RULES, HRANDFIELD=WHOLE)
+        self.assertSameSeeded(self.make_commands, rules=rules)
+
+    @staticmethod
+    def make_commands(rng):
         keys = ["h1", "h2", "h3", "str"]
         fields = ["f%d" % i for i in range(8)] + ["", "n1", "n2", "x" * 70]
 
@@ -609,9 +610,7 @@ class HashRandomizedTest(CompareTestCase):
             lambda: ["DEL", key()] if rng.random() < 0.2 else ["TYPE", key()],
             lambda: ["SET", "str", value()],
         ]
-        commands = [rng.choice(makers)() for _ in range(2000)]
-        rules = dict(RULES, HRANDFIELD=WHOLE)
-        self.assertSame(commands, rules=rules)
+        return [rng.choice(makers)() for _ in range(harness.RANDOM_OPS_PER_SEED)]
 
 
 class HashStatsTest(CompareTestCase):

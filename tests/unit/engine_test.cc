@@ -263,11 +263,11 @@ TEST_F(EngineTest, ScanSeesEveryKeyPresentThroughoutDespiteChanges) {
     stable.insert("s" + std::to_string(i));
   }
   std::set<std::string> seen;
-  std::string cursor;
+  std::optional<std::string> cursor;
   int step = 0;
   do {
     std::vector<std::string> keys;
-    std::string next;
+    std::optional<std::string> next;
     ASSERT_TRUE(keyspace().Scan(0, cursor, 7, "", std::nullopt, &keys, &next).ok());
     seen.insert(keys.begin(), keys.end());
     // Churn between steps: add and remove other keys.
@@ -276,9 +276,31 @@ TEST_F(EngineTest, ScanSeesEveryKeyPresentThroughoutDespiteChanges) {
     ASSERT_TRUE(keyspace().Delete(0, {"a" + std::to_string(step - 1)}, &d).ok());
     step++;
     cursor = next;
-  } while (!cursor.empty() && step < 1000);
+  } while (cursor && step < 1000);
   for (const auto& k : stable)
     EXPECT_TRUE(seen.count(k)) << k;
+}
+
+TEST_F(EngineTest, ScanPagesEndingAtTheEmptyKeyGoOn) {
+  // The empty key name is legal and sorts first: a step ending on it resumes after it.
+  Set(0, "", "v");
+  for (int i = 0; i < 20; i++)
+    Set(0, "k" + std::to_string(i), "v");
+  for (size_t count : {1, 2, 3, 21, 22}) {
+    std::multiset<std::string> seen;
+    std::optional<std::string> cursor;
+    int steps = 0;
+    do {
+      std::vector<std::string> keys;
+      std::optional<std::string> next;
+      ASSERT_TRUE(keyspace().Scan(0, cursor, count, "", std::nullopt, &keys, &next).ok());
+      seen.insert(keys.begin(), keys.end());
+      cursor = next;
+      ASSERT_LE(++steps, 25) << "count " << count;
+    } while (cursor);
+    EXPECT_EQ(seen.size(), 21u) << "count " << count;
+    EXPECT_EQ(seen.count(""), 1u) << "count " << count;
+  }
 }
 
 TEST_F(EngineTest, ScanFiltersByMatchAndType) {
@@ -286,12 +308,12 @@ TEST_F(EngineTest, ScanFiltersByMatchAndType) {
   Set(0, "user:2", "v");
   Set(0, "other", "v");
   std::vector<std::string> keys;
-  std::string next;
-  ASSERT_TRUE(keyspace().Scan(0, "", 100, "user:*", std::nullopt, &keys, &next).ok());
+  std::optional<std::string> next;
+  ASSERT_TRUE(keyspace().Scan(0, std::nullopt, 100, "user:*", std::nullopt, &keys, &next).ok());
   EXPECT_EQ(keys, (std::vector<std::string>{"user:1", "user:2"}));
-  EXPECT_TRUE(next.empty());
+  EXPECT_FALSE(next.has_value());
   keys.clear();
-  ASSERT_TRUE(keyspace().Scan(0, "", 100, "", ValueType::kHash, &keys, &next).ok());
+  ASSERT_TRUE(keyspace().Scan(0, std::nullopt, 100, "", ValueType::kHash, &keys, &next).ok());
   EXPECT_TRUE(keys.empty());
 }
 

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -14,6 +15,7 @@
 #include "engine/keyspace.h"
 #include "engine/string_type.h"
 #include "engine/transaction.h"
+#include "tests/unit/member_scan_util.h"
 #include "tests/unit/test_util.h"
 
 namespace redrock::engine {
@@ -291,7 +293,7 @@ TEST_F(HashTypeTest, TransactionSeesItsOwnPendingFields) {
     ASSERT_TRUE(
         hashes()
             .Scan(
-                0, "h", [](uint64_t) { return std::string(); }, 10, std::nullopt, &page, &version)
+                0, "h", [](uint64_t) { return std::nullopt; }, 10, std::nullopt, &page, &version)
             .ok());
     EXPECT_EQ(page.items.size(), 2u);
     ASSERT_TRUE(txn.Commit().ok());
@@ -305,10 +307,10 @@ TEST_F(HashTypeTest, ScanPagesVisitEveryFieldOnce) {
   HSet("small", {{"a", "1"}, {"b", "2"}, {"c", "3"}});
   MemberPage page;
   uint64_t version = 0;
-  auto from = [](std::string pos) { return [pos](uint64_t) { return pos; }; };
+  auto from = [](std::optional<std::string> pos) { return [pos](uint64_t) { return pos; }; };
   ASSERT_TRUE(hashes().Scan(0, "small", from("b"), 1, std::nullopt, &page, &version).ok());
   EXPECT_EQ(page.items.size(), 3u);
-  EXPECT_TRUE(page.next.empty());
+  EXPECT_FALSE(page.next.has_value());
   EXPECT_NE(version, 0u);
 
   HashType::FieldValues fvs;
@@ -321,7 +323,7 @@ TEST_F(HashTypeTest, ScanPagesVisitEveryFieldOnce) {
     fvs.emplace_back(names[i], values[i]);
   HSet("big", fvs);
   std::multiset<std::string> seen;
-  std::string pos;
+  std::optional<std::string> pos;
   int calls = 0;
   do {
     ASSERT_TRUE(hashes().Scan(0, "big", from(pos), 37, std::nullopt, &page, &version).ok());
@@ -332,16 +334,41 @@ TEST_F(HashTypeTest, ScanPagesVisitEveryFieldOnce) {
     }
     pos = page.next;
     calls++;
-  } while (!pos.empty() && calls < 100);
+  } while (pos && calls < 100);
   EXPECT_EQ(seen.size(), 600u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 600u);
   EXPECT_EQ(calls, 17);  // ceil(600 / 37): the last page ends the scan, no empty page after
 
   ASSERT_TRUE(
-      hashes().Scan(0, "big", from(""), 1000, std::string_view("field:1?"), &page, &version).ok());
+      hashes()
+          .Scan(0, "big", from(std::nullopt), 1000, std::string_view("field:1?"), &page, &version)
+          .ok());
   EXPECT_EQ(page.items.size(), 10u);
-  EXPECT_TRUE(page.next.empty());
+  EXPECT_FALSE(page.next.has_value());
   EXPECT_EQ(Encoding("big"), "hashtable");
+}
+
+TEST_F(HashTypeTest, ScanPagesEndingAtTheEmptyFieldGoOn) {
+  // "" is a legal field and the first in byte order: a page that ends on it must hand out a
+  // cursor that resumes after it, not one that reads as "scan over" or "start again".
+  std::vector<std::string> names = {""};
+  for (int i = 0; i < 600; i++)  // past the default 512 listpack entries: paged by count
+    names.push_back("f" + std::to_string(i));
+  HashType::FieldValues fvs;  // views into `names`
+  for (const std::string& n : names)
+    fvs.emplace_back(n, "v");
+  HSet("h", fvs);
+  ASSERT_EQ(Encoding("h"), "hashtable");
+  std::sort(names.begin(), names.end());
+  for (size_t count : {1, 2, 3, 7, 600, 601, 602, 1000}) {
+    size_t calls;
+    std::vector<std::string> seen =
+        testing::DrainMemberScan([&](const auto&... a) { return hashes().Scan(0, "h", a...); },
+                                 count, names.size() + 1, &calls);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, names) << "count " << count;  // each field once
+    EXPECT_EQ(calls, (names.size() + count - 1) / count) << "count " << count;
+  }
 }
 
 TEST_F(HashTypeTest, BigHashStaysFastAndBounded) {

@@ -1,5 +1,6 @@
 // Specification of the command table: case-insensitive lookup, subcommands, ids and key
-// positions (first/last/step, negative last counting from the end).
+// positions (first/last/step, negative last counting from the end; numkeys key specs and
+// Redis 7.0's fallback for a malformed count, checked on the registered commands).
 #include "server/command.h"
 
 #include <gtest/gtest.h>
@@ -93,6 +94,58 @@ TEST(CommandTableTest, KeyPositionsFixedRange) {
 TEST(CommandTableTest, KeyPositionsStayInsideArguments) {
   CommandSpec rename = Make("rename", 3, 1, 2, 1);
   EXPECT_EQ(CommandTable::KeyPositions(rename, {"RENAME", "a"}), (std::vector<size_t>{1}));
+}
+
+// The keys of `args` under the registered command args[0], as COMMAND GETKEYS and EXEC's key
+// locks find them.
+std::vector<std::string> Keys(const protocol::Request& args) {
+  static const CommandTable table = [] {
+    CommandTable t;
+    RegisterAllCommands(&t);
+    return t;
+  }();
+  const CommandSpec* spec = table.Find(args[0]);
+  EXPECT_NE(spec, nullptr) << args[0];
+  std::vector<std::string> keys;
+  if (spec == nullptr) return keys;
+  for (size_t pos : CommandTable::KeyPositions(*spec, args))
+    keys.push_back(args[pos]);
+  return keys;
+}
+
+using Names = std::vector<std::string>;
+
+TEST(CommandTableTest, NumKeysCommandsFindTheirCountedKeys) {
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "2", "a", "b", "WEIGHTS", "1", "2"}),
+            (Names{"dst", "a", "b"}));
+  EXPECT_EQ(Keys({"ZINTERSTORE", "dst", "1", "a", "b"}), (Names{"dst", "a"}));
+  EXPECT_EQ(Keys({"ZDIFFSTORE", "dst", "2", "a", "b"}), (Names{"dst", "a", "b"}));
+  EXPECT_EQ(Keys({"ZINTER", "2", "a", "b", "WITHSCORES"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"ZUNION", "1", "a"}), (Names{"a"}));
+  EXPECT_EQ(Keys({"ZDIFF", "2", "a", "b"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"ZINTERCARD", "2", "a", "b", "LIMIT", "1"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"SINTERCARD", "2", "a", "b", "LIMIT", "5"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"LMPOP", "2", "a", "b", "LEFT", "COUNT", "2"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"BLMPOP", "0", "2", "a", "b", "LEFT"}), (Names{"a", "b"}));
+  EXPECT_EQ(Keys({"ZMPOP", "1", "a", "MIN"}), (Names{"a"}));
+  EXPECT_EQ(Keys({"BZMPOP", "1.5", "2", "a", "b", "MAX"}), (Names{"a", "b"}));
+  // A count reaching the option words takes them as keys, as Redis does.
+  EXPECT_EQ(Keys({"LMPOP", "3", "a", "b", "LEFT"}), (Names{"a", "b", "LEFT"}));
+}
+
+TEST(CommandTableTest, MalformedNumKeysFallsBackAsRedisDoes) {
+  // A count past the arguments, zero or negative: no keys (the command fails on its own).
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "3", "a", "b"}), Names{});
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "0", "a"}), Names{});
+  EXPECT_EQ(Keys({"ZINTER", "-1", "a"}), Names{});
+  EXPECT_EQ(Keys({"ZINTER", "abc", "a"}), Names{});
+  // Not a plain number: atoi's reading of it, counted keys first, the destination last.
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "2abc", "a", "b"}), (Names{"a", "b", "dst"}));
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", " 2", "a", "b"}), (Names{"a", "b", "dst"}));
+  EXPECT_EQ(Keys({"SINTERCARD", "1x", "a", "b"}), (Names{"a"}));
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "18446744073709551617", "a"}), Names{});
+  // Redis adds the count to the first key's index as an int: 2^32 + 2 counts 2.
+  EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "4294967298", "a", "b"}), (Names{"dst", "a", "b"}));
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "engine/keyspace.h"
 #include "engine/string_type.h"
 #include "engine/transaction.h"
+#include "tests/unit/member_scan_util.h"
 #include "tests/unit/test_util.h"
 
 namespace redrock::engine {
@@ -325,28 +326,45 @@ TEST_F(SetTypeTest, ScanReturnsIntsetsWholeAndPagesHashtables) {
   SAdd("small", {"1", "2", "3"});
   MemberPage page;
   uint64_t version;
-  auto from = [](std::string pos) { return [pos](uint64_t) { return pos; }; };
+  auto from = [](std::optional<std::string> pos) { return [pos](uint64_t) { return pos; }; };
   ASSERT_TRUE(sets().Scan(0, "small", from("2"), 1, std::nullopt, &page, &version).ok());
   EXPECT_EQ(page.items.size(), 3u);
-  EXPECT_TRUE(page.next.empty());
+  EXPECT_FALSE(page.next.has_value());
   std::vector<std::string> members;
   for (int i = 0; i < 100; i++)
     members.push_back("m" + std::to_string(i));
   SAdd("big", std::vector<std::string_view>(members.begin(), members.end()));
   Members seen;
-  std::string pos;
+  std::optional<std::string> pos;
   for (int calls = 0; calls < 50; calls++) {
     ASSERT_TRUE(sets().Scan(0, "big", from(pos), 7, std::nullopt, &page, &version).ok());
     for (auto& item : page.items)
       EXPECT_TRUE(seen.insert(item.first).second);
     pos = page.next;
-    if (pos.empty()) break;
+    if (!pos) break;
   }
   EXPECT_EQ(seen.size(), 100u);
-  EXPECT_TRUE(pos.empty());
+  EXPECT_FALSE(pos.has_value());
   std::string_view empty_pattern("");
-  ASSERT_TRUE(sets().Scan(0, "big", from(""), 1000, empty_pattern, &page, &version).ok());
+  ASSERT_TRUE(sets().Scan(0, "big", from(std::nullopt), 1000, empty_pattern, &page, &version).ok());
   EXPECT_TRUE(page.items.empty());  // MATCH "" matches only the empty member
+}
+
+TEST_F(SetTypeTest, ScanPagesEndingAtTheEmptyMemberGoOn) {
+  // "" sorts first: with COUNT 1 the first page ends on it, and the scan must go on after it.
+  std::vector<std::string> members = {""};
+  for (int i = 0; i < 50; i++)
+    members.push_back("m" + std::to_string(i));
+  SAdd("s", std::vector<std::string_view>(members.begin(), members.end()));
+  std::sort(members.begin(), members.end());
+  for (size_t count : {1, 2, 5, 50, 51, 52}) {
+    size_t calls;
+    std::vector<std::string> seen =
+        testing::DrainMemberScan([&](const auto&... a) { return sets().Scan(0, "s", a...); }, count,
+                                 members.size() + 1, &calls);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, members) << "count " << count;  // each member once
+  }
 }
 
 TEST_F(SetTypeTest, TransactionReadsStayWithinTheirKey) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -18,6 +19,7 @@
 #include "engine/string_type.h"
 #include "engine/transaction.h"
 #include "engine/write_batch.h"
+#include "tests/unit/member_scan_util.h"
 #include "tests/unit/test_util.h"
 
 namespace redrock::engine {
@@ -534,14 +536,14 @@ TEST_F(ZSetTest, ScanSmallSetsWholeAndBigSetsByCursor) {
   Add("small", {{2, "b"}, {1, "a"}, {3, "c"}});
   MemberPage page;
   uint64_t version;
-  std::string resume_from;
+  std::optional<std::string> resume_from;
   auto resume = [&](uint64_t) { return resume_from; };
   ASSERT_TRUE(zsets().Scan(0, "small", resume, 1, std::nullopt, &page, &version).ok());
   ASSERT_EQ(page.items.size(), 3u);
   EXPECT_EQ(page.items[0].first, "a");
   EXPECT_EQ(DecodeScore(page.items[0].second.data()), 1);
   EXPECT_EQ(page.items[2].first, "c");
-  EXPECT_TRUE(page.next.empty());
+  EXPECT_FALSE(page.next.has_value());
   Items items;
   std::vector<std::string> names;
   for (int i = 0; i < 300; i++)
@@ -559,10 +561,32 @@ TEST_F(ZSetTest, ScanSmallSetsWholeAndBigSetsByCursor) {
     }
     resume_from = page.next;
     ASSERT_LT(++calls, 100);
-  } while (!resume_from.empty());
+  } while (resume_from);
   EXPECT_EQ(seen.size(), names.size());
   ASSERT_TRUE(zsets().Scan(0, "big", resume, 1000, "m1?", &page, &version).ok());
   EXPECT_EQ(page.items.size(), 10u);
+}
+
+TEST_F(ZSetTest, ScanPagesEndingAtTheEmptyMemberGoOn) {
+  // "" sorts first in member order: a page ending on it resumes after it.
+  Items items = {{5, ""}};
+  std::vector<std::string> names;
+  for (int i = 0; i < 150; i++)
+    names.push_back("m" + std::to_string(i));
+  for (const auto& n : names)
+    items.emplace_back(1, n);
+  Add("z", items);
+  std::vector<std::string> expected = names;
+  expected.push_back("");
+  std::sort(expected.begin(), expected.end());
+  for (size_t count : {1, 2, 3, 150, 151, 152}) {
+    size_t calls;
+    std::vector<std::string> seen =
+        testing::DrainMemberScan([&](const auto&... a) { return zsets().Scan(0, "z", a...); },
+                                 count, expected.size() + 1, &calls);
+    std::sort(seen.begin(), seen.end());
+    EXPECT_EQ(seen, expected) << "count " << count;  // each member once
+  }
 }
 
 TEST_F(ZSetTest, CopyAndRenameCarryTheIndex) {
