@@ -13,7 +13,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,24 +20,11 @@ import time
 
 import redis
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from benchutil import free_port, wait_ready, dir_bytes
 
 
-def wait_ready(port, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if redis.Redis(port=port).ping():
-                return
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("server on port %d did not start" % port)
+
+
 
 
 def fill(r, key, fields, batch=10000):
@@ -55,16 +41,6 @@ def timed(fn):
     return (time.perf_counter() - start) * 1000.0
 
 
-def dir_bytes(path):
-    """Bytes of the regular files under path (what du counts, give or take blocks)."""
-    total = 0
-    for root, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except FileNotFoundError:
-                pass  # removed by a compaction or a WAL purge while we walk
-    return total
 
 
 def mib(n):

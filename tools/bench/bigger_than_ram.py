@@ -18,7 +18,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,24 +25,11 @@ import time
 
 import redis
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from benchutil import free_port, wait_ready, dir_bytes
 
 
-def wait_ready(port, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if redis.Redis(port=port).ping():
-                return
-        except redis.exceptions.ConnectionError:
-            time.sleep(0.1)
-    raise RuntimeError("server on port %d did not start" % port)
+
+
 
 
 def vm_hwm(pid):
@@ -54,15 +40,6 @@ def vm_hwm(pid):
     return 0
 
 
-def dir_bytes(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.path.getsize(os.path.join(root, name))
-            except OSError:
-                pass
-    return total
 
 
 def value_for(i, size):

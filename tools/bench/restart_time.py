@@ -13,7 +13,6 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,13 +20,9 @@ import time
 
 import redis
 
+from benchutil import free_port, dir_bytes
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+
 
 
 def time_until_pong(port, timeout=600):
@@ -56,15 +51,6 @@ def load(port, n, batch=200):
         p.execute()
 
 
-def dir_bytes(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.path.getsize(os.path.join(root, name))
-            except OSError:
-                pass
-    return total
 
 
 def measure(name, cmd_for, data_dir, n, clean):
