@@ -101,6 +101,15 @@ KeySpec NumKeysSpec(int numkeys_index, std::vector<std::string> flags) {
   return k;
 }
 
+KeySpec KeywordSpec(std::string keyword, int startfrom, std::vector<std::string> flags) {
+  KeySpec k;
+  k.flags = std::move(flags);
+  k.keyword = std::move(keyword);
+  k.keyword_startfrom = startfrom;
+  k.last_key = -1;
+  return k;
+}
+
 CommandSpec MakeCommandSpec(std::string name, int arity, uint32_t flags, KeyRange keys,
                             CommandHandler handler, std::string group, std::string summary,
                             std::string since, std::vector<std::string> acl, std::string complexity,
@@ -129,13 +138,36 @@ CommandSpec WithKeySpecs(CommandSpec spec, std::vector<KeySpec> key_specs) {
 
 namespace {
 
+// Where a "keyword" spec's search finds its keyword, as Redis's getKeysUsingKeySpecs looks
+// for it (from startfrom towards the end, or backwards down to argument 2); -1 = absent.
+int64_t FindKeyword(const KeySpec& k, const protocol::Request& args) {
+  const int64_t argc = static_cast<int64_t>(args.size());
+  const int64_t start = k.keyword_startfrom > 0 ? k.keyword_startfrom : argc + k.keyword_startfrom;
+  const int64_t end = k.keyword_startfrom > 0 ? argc - 1 : 1;
+  for (int64_t i = start; i != end; i += start <= end ? 1 : -1) {
+    if (i >= argc || i < 1) break;
+    if (EqualsNoCase(args[i], k.keyword)) return i;
+  }
+  return -1;
+}
+
+bool IsIncomplete(const KeySpec& k) {
+  return std::find(k.flags.begin(), k.flags.end(), "incomplete") != k.flags.end();
+}
+
 // Redis's getKeysUsingKeySpecs: false when a spec does not fit the arguments (a count that
-// is not a number, negative, or reaches past the end), which makes Redis fall back.
+// is not a number, negative, or reaches past the end) or an "incomplete" spec found keys,
+// which makes Redis fall back.
 bool KeysFromSpecs(const std::vector<KeySpec>& key_specs, const protocol::Request& args,
                    std::vector<size_t>* positions, std::vector<const KeySpec*>* specs) {
   const int64_t argc = static_cast<int64_t>(args.size());
   for (const KeySpec& k : key_specs) {
-    const int64_t begin = k.begin_index;
+    int64_t begin = k.begin_index;
+    if (!k.keyword.empty()) {
+      const int64_t at = FindKeyword(k, args);
+      if (at < 0) continue;
+      begin = at + 1;
+    }
     if (begin >= argc) return false;
     int64_t first = begin, last, step;
     if (k.keynum) {
@@ -155,6 +187,7 @@ bool KeysFromSpecs(const std::vector<KeySpec>& key_specs, const protocol::Reques
       positions->push_back(static_cast<size_t>(i));
       if (specs != nullptr) specs->push_back(&k);
     }
+    if (IsIncomplete(k)) return false;
   }
   return true;
 }
@@ -192,6 +225,10 @@ std::vector<size_t> CommandTable::KeyPositions(const CommandSpec& spec,
     if (KeysFromSpecs(spec.key_specs, args, &positions, specs)) return positions;
     positions.clear();
     if (specs != nullptr) specs->clear();
+    if (spec.find_keys != nullptr) {
+      spec.find_keys(spec, args, &positions, specs);
+      return positions;
+    }
     KeysFromNumKeysFallback(spec.key_specs, args, &positions, specs);
     return positions;
   }

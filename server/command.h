@@ -73,12 +73,25 @@ struct KeySpec {
   int keynum_index = 0;
   int first_key = 1;
   int key_step = 1;
+  // begin_search "keyword" instead, when set: the keys start right after `keyword`, looked
+  // for from argument `keyword_startfrom` (negative: counted from the end, searching
+  // backwards). A spec whose keyword is absent yields no keys.
+  std::string keyword;
+  int keyword_startfrom = 0;
 };
 
 // A "range" spec of the one key at `index` (ZUNIONSTORE's destination).
 KeySpec SingleKeySpec(int index, std::vector<std::string> flags);
 // A "keynum" spec: the count at `numkeys_index`, the keys right after it.
 KeySpec NumKeysSpec(int numkeys_index, std::vector<std::string> flags);
+// A "keyword" spec: every argument after `keyword` (searched from `startfrom`) is a key.
+KeySpec KeywordSpec(std::string keyword, int startfrom, std::vector<std::string> flags);
+
+struct CommandSpec;
+// Redis's getkeys_proc: finds the keys of commands whose key specs cannot always tell them
+// (a spec flagged "incomplete"), with the key spec of each (for its flags).
+using KeyFinder = void (*)(const CommandSpec& spec, const protocol::Request& args,
+                           std::vector<size_t>* positions, std::vector<const KeySpec*>* specs);
 
 struct CommandSpec {
   std::string name;  // lower case; "config|get" style for subcommands
@@ -88,6 +101,7 @@ struct CommandSpec {
   int last_key;   // -1 = last argument
   int key_step;
   std::vector<KeySpec> key_specs;  // empty: the keys are given by first/last/step
+  KeyFinder find_keys = nullptr;   // used when the key specs do not fit the arguments
   CommandHandler handler;
   std::string group;    // "string", "generic", "connection", "server", ...
   std::string summary;  // one line for COMMAND DOCS
@@ -143,10 +157,11 @@ class CommandTable {
 
   // Positions of the key arguments of `args` under `spec` (COMMAND GETKEYS, key locks,
   // access times), found as Redis 7.0 finds them: from the key specs when all of them fit
-  // the arguments, else (a numkeys that is not a plain in-range number) the way Redis's
-  // fallback for numkeys commands does (genericGetKeys: atoi of the count, the counted keys
-  // first, then the destination; none when the count is < 1 or too large). When `specs` is
-  // given, it gets the key spec of each position, nullptr where Redis reports no flags.
+  // the arguments and none found is "incomplete", else from the command's find_keys, or
+  // for numkeys commands (a numkeys that is not a plain in-range number) the way Redis's
+  // fallback for them does (genericGetKeys: atoi of the count, the counted keys first, then
+  // the destination; none when the count is < 1 or too large). When `specs` is given, it
+  // gets the key spec of each position, nullptr where Redis reports no flags.
   static std::vector<size_t> KeyPositions(const CommandSpec& spec, const protocol::Request& args,
                                           std::vector<const KeySpec*>* specs = nullptr);
 
@@ -175,6 +190,7 @@ void RegisterZSetCommands(CommandTable* table);        // server/zset_family.cc
 void RegisterMultiCommands(CommandTable* table);       // server/multi.cc (MULTI, EXEC, WATCH...)
 void RegisterPubSubCommands(CommandTable* table);      // server/pubsub_family.cc, MONITOR
 void RegisterDumpCommands(CommandTable* table);        // server/dump_family.cc (DUMP, RESTORE...)
+void RegisterMigrateCommand(CommandTable* table);      // server/migrate_family.cc
 // All of the above and every other family (server/registry.cc).
 void RegisterAllCommands(CommandTable* table);
 

@@ -89,8 +89,9 @@ std::vector<std::string_view> Categories(const CommandSpec& spec) {
 }
 
 bool HasMovableKeys(const CommandSpec& spec) {
+  if (spec.find_keys != nullptr) return true;
   for (const KeySpec& k : spec.key_specs) {
-    if (k.keynum) return true;
+    if (k.keynum || !k.keyword.empty()) return true;
   }
   return false;
 }
@@ -125,11 +126,21 @@ void ReplyKeySpec(protocol::ReplyWriter& w, const KeySpec& k) {
   w.Bulk("begin_search");
   w.MapHeader(2);
   w.Bulk("type");
-  w.Bulk("index");
-  w.Bulk("spec");
-  w.MapHeader(1);
-  w.Bulk("index");
-  w.Integer(k.begin_index);
+  if (k.keyword.empty()) {
+    w.Bulk("index");
+    w.Bulk("spec");
+    w.MapHeader(1);
+    w.Bulk("index");
+    w.Integer(k.begin_index);
+  } else {
+    w.Bulk("keyword");
+    w.Bulk("spec");
+    w.MapHeader(2);
+    w.Bulk("keyword");
+    w.Bulk(k.keyword);
+    w.Bulk("startfrom");
+    w.Integer(k.keyword_startfrom);
+  }
   w.Bulk("find_keys");
   w.MapHeader(2);
   w.Bulk("type");

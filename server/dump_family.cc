@@ -1,6 +1,6 @@
 // DUMP and RESTORE: keys serialized in Redis's own DUMP payload format (an RDB value, the RDB
 // version and a CRC64), so a payload made by redis-server restores here and the other way
-// round. MIGRATE builds on the same payloads (server/migrate.cc).
+// round. MIGRATE builds on the same payloads (server/migrate_family.cc).
 #include <rocksdb/db.h>
 
 #include "engine/access_clock.h"
@@ -22,7 +22,8 @@ namespace redrock::server {
 
 using engine::MetaRecord;
 
-Status DumpKey(engine::Engine* engine, int db, std::string_view key, std::string* payload) {
+Status DumpKey(engine::Engine* engine, int db, std::string_view key, std::string* payload,
+               uint64_t* expire_ms) {
   engine::ReadSnapshot snap(engine);
   rocksdb::PinnableSlice raw;
   rocksdb::Status rs = engine->Get(snap.ro(), engine->meta_cf(), engine::MetaKey(db, key), &raw);
@@ -31,6 +32,7 @@ Status DumpKey(engine::Engine* engine, int db, std::string_view key, std::string
   MetaRecord meta;
   REDROCK_RETURN_IF_ERROR(engine::DecodeMeta(std::string_view(raw.data(), raw.size()), &meta));
   if (meta.ExpiredAt(engine::NowMs())) return Status::NotFound();
+  if (expire_ms != nullptr) *expire_ms = meta.expire_ms;
   payload->clear();
   engine::RdbValueWriter writer(payload);
   std::unique_ptr<rocksdb::Iterator> it = engine->NewIterator(snap.ro(), engine->data_cf());

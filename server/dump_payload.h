@@ -14,8 +14,10 @@ class Engine;
 
 namespace redrock::server {
 
-// The DUMP payload of the live key (db, key); NotFound when missing.
-Status DumpKey(engine::Engine* engine, int db, std::string_view key, std::string* payload);
+// The DUMP payload of the live key (db, key); NotFound when missing. *expire_ms (when given)
+// gets the key's absolute expire time read from the same snapshot, 0 = no TTL.
+Status DumpKey(engine::Engine* engine, int db, std::string_view key, std::string* payload,
+               uint64_t* expire_ms = nullptr);
 
 struct RestoreOptions {
   uint64_t ttl_ms = 0;  // 0 = no TTL; relative unless absttl

@@ -77,6 +77,21 @@ std::vector<bool> Redactions(const CommandSpec& spec, const protocol::Request& a
         break;
       }
     }
+  } else if (spec.name == "migrate") {
+    // MIGRATE redacts AUTH's password and AUTH2's user and password as its option loop
+    // reaches them; KEYS or a syntax error ends the loop.
+    for (size_t j = 6; j < args.size(); j++) {
+      const size_t more = args.size() - 1 - j;
+      if (EqualsNoCase(args[j], "copy") || EqualsNoCase(args[j], "replace")) continue;
+      if (EqualsNoCase(args[j], "auth") && more >= 1) {
+        redact[++j] = true;
+      } else if (EqualsNoCase(args[j], "auth2") && more >= 2) {
+        redact[j + 1] = redact[j + 2] = true;
+        j += 2;
+      } else {
+        break;
+      }
+    }
   }
   return redact;
 }

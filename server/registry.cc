@@ -16,6 +16,7 @@ void RegisterAllCommands(CommandTable* table) {
   RegisterListCommands(table);
   RegisterZSetCommands(table);
   RegisterDumpCommands(table);
+  RegisterMigrateCommand(table);
 }
 
 }  // namespace redrock::server

@@ -16,6 +16,7 @@
 #include "server/blocking.h"
 #include "server/client.h"
 #include "server/config.h"
+#include "server/migrate_cache.h"
 #include "server/monitor.h"
 #include "server/notify.h"
 #include "server/pubsub.h"
@@ -341,6 +342,7 @@ void Server::Cron() {
   input_kbps_ = in_sampler_.Average() / 1024;
   output_kbps_ = out_sampler_.Average() / 1024;
 
+  MigrateConnectionCache::Get().CloseIdle(now);
   const int64_t timeout = timeout_secs_.load();
   if (++cron_ticks_ % (1000 / kCronPeriodMs) == 0 && timeout > 0) {
     // As Redis: idle clients are closed, except parked and subscribed ones.

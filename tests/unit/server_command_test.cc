@@ -148,5 +148,20 @@ TEST(CommandTableTest, MalformedNumKeysFallsBackAsRedisDoes) {
   EXPECT_EQ(Keys({"ZUNIONSTORE", "dst", "4294967298", "a", "b"}), (Names{"dst", "a", "b"}));
 }
 
+TEST(CommandTableTest, MigrateKeysAsRedis70) {
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "k", "0", "10"}), (Names{"k"}));
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "", "0", "10"}), (Names{""}));
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "", "0", "10", "COPY", "keys", "a", "b"}),
+            (Names{"a", "b"}));
+  // KEYS with a key argument: a syntax error, so no keys.
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "k", "0", "10", "KEYS", "a"}), Names{});
+  // A password that reads "KEYS" is skipped; the key argument is the key then.
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "", "0", "10", "AUTH", "KEYS", "x"}), (Names{""}));
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "", "0", "10", "AUTH2", "keys", "keys", "KEYS", "z"}),
+            (Names{"z"}));
+  // KEYS as the last argument is not found by the key spec (searched from argc - 2).
+  EXPECT_EQ(Keys({"MIGRATE", "h", "1", "", "0", "10", "KEYS"}), (Names{""}));
+}
+
 }  // namespace
 }  // namespace redrock::server
