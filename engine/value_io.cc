@@ -78,10 +78,12 @@ StoredValueWriter::StoredValueWriter(Engine* engine, Batch* batch, int db, std::
   meta_.expire_ms = expire_ms;
 }
 
-void StoredValueWriter::SetFlush(Batch** batch, std::function<Status()> flush, uint64_t every) {
+void StoredValueWriter::SetFlush(Batch** batch, std::function<Status()> flush, uint64_t every,
+                                 bool recount) {
   batch_ref_ = batch;
   flush_ = std::move(flush);
   flush_every_ = every;
+  recount_ = recount;
 }
 
 Status StoredValueWriter::Begin(ValueType type, uint64_t) {
@@ -185,7 +187,7 @@ Status StoredValueWriter::Flush() {
 
 Status StoredValueWriter::End() {
   if (meta_.size == 0) return Status::Corruption("empty value");
-  if (spanned_ && meta_.type != ValueType::kList && meta_.type != ValueType::kString) {
+  if (spanned_ && recount_ && meta_.type != ValueType::kList && meta_.type != ValueType::kString) {
     // Members went out in several batches: count what landed; a duplicate across batches
     // overwrote its first copy and shows as a missing member.
     REDROCK_RETURN_IF_ERROR(Flush());

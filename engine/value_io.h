@@ -38,7 +38,11 @@ class StoredValueWriter : public ValueSink {
   // For loaders that cannot hold a huge collection in one batch: every `every` members the
   // writer stores the record as it stands and calls `flush`, which must commit *batch and
   // point it at a fresh Batch. Without this, the whole value goes into the one batch.
-  void SetFlush(Batch** batch, std::function<Status()> flush, uint64_t every = 4096);
+  // `recount`: End() counts the members stored in the database to catch a duplicate member
+  // that arrived after a flush; false when the flushed batches are not applied to the
+  // database (the offline restore sorts them into SST files and finds duplicates there).
+  void SetFlush(Batch** batch, std::function<Status()> flush, uint64_t every = 4096,
+                bool recount = true);
 
   Status Begin(ValueType type, uint64_t count) override;
   Status Add(const ValueElement& e) override;
@@ -60,6 +64,7 @@ class StoredValueWriter : public ValueSink {
   Batch** batch_ref_ = nullptr;
   std::function<Status()> flush_;
   uint64_t flush_every_ = 0;
+  bool recount_ = true;
   int db_;
   std::string key_;
   MetaRecord meta_;

@@ -4,9 +4,12 @@ error that leaves the target unchanged."""
 
 import os
 import random
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness
@@ -221,8 +224,8 @@ def fix_footer(body):
     return body + crc64_jones(body).to_bytes(8, "little")
 
 
-class RdbAndDumpFiles(unittest.TestCase):
-    """redrock-dump / redrock-restore: RDB files from and to Redis, redrock dumps, corruption."""
+class DumpFileCase(unittest.TestCase):
+    """Servers and snapshots for the tests that go through files."""
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="redrock-it-dumpfiles-")
@@ -265,6 +268,10 @@ class RdbAndDumpFiles(unittest.TestCase):
         c.set("only-in-5", "x")
         c.execute_command("SELECT", 0)
 
+
+class RdbAndDumpFiles(DumpFileCase):
+    """redrock-dump / redrock-restore: RDB files from and to Redis, redrock dumps, corruption."""
+
     def test_redis_rdb_into_redrock(self):
         redis_s, rc = self.start_redis()
         self.fill_dbs(rc, random.Random(10))
@@ -273,11 +280,13 @@ class RdbAndDumpFiles(unittest.TestCase):
         rdb = os.path.join(redis_s.dir, "dump.rdb")
         p = run(RESTORE, "--verify", rdb)
         self.assertIn(b"checksum verified", p.stderr)
-        target = os.path.join(self.tmp, "from-redis")
-        run(RESTORE, "--dir", target, "--quiet", rdb)
-        _, c = self.start_redrock(target)
-        self.assertEqual(self.all_dbs(c), expected)
-        self.assertEqual(c.dbsize(), len(expected[0]))
+        # Default sort buffer (one in-memory sort) and a tiny one (many runs, merge passes).
+        for n, extra in enumerate(([], ["--sort-buffer", "64k"])):
+            target = os.path.join(self.tmp, "from-redis%d" % n)
+            run(RESTORE, "--dir", target, "--quiet", rdb, *extra)
+            _, c = self.start_redrock(target)
+            self.assertEqual(self.all_dbs(c), expected)
+            self.assertEqual(c.dbsize(), len(expected[0]))
 
     def test_redrock_rdb_into_redis(self):
         s, c = self.start_redrock()
@@ -385,6 +394,190 @@ class RdbAndDumpFiles(unittest.TestCase):
             p = run(RESTORE, "--host", "127.0.0.1", "--port", t.port, path, check=False)
             self.assertEqual(p.returncode, 1)
             self.assertEqual(tc.dbsize(), 0, fmt)
+
+
+class OfflineRestore(DumpFileCase):
+    """restore --dir builds sorted SST files and ingests them: contents, counters, TTLs and
+    versions must be what the server's own write path gives, whatever the sort buffer; bad
+    input, duplicates, an occupied target or an interruption leave nothing behind."""
+
+    def leftovers(self):
+        return [n for n in os.listdir(self.tmp) if "restore-tmp" in n]
+
+    def keyspace(self, c):
+        return {k: (v["keys"], v["expires"]) for k, v in c.info("keyspace").items()}
+
+    def test_round_trip_through_many_sorted_runs(self):
+        s, c = self.start_redrock()
+        self.fill_dbs(c, random.Random(20))
+        # Past the writer's 4,096-member flush for every type, a binary key with a TTL.
+        c.sadd("set:huge", *[b"m\x00%d" % i for i in range(9000)])
+        c.zadd("z:huge", {("m%d" % i): i / 7 for i in range(9000)})
+        c.hset("h:huge", mapping={("f%d" % i): "v" for i in range(9000)})
+        c.set(b"\xff\x00ttl", b"\x00", px=600000)
+        expected = self.all_dbs(c)
+        keyspace = self.keyspace(c)
+        for fmt in ("redrock", "rdb"):
+            out = os.path.join(self.tmp, "all." + fmt)
+            run(DUMP, "--dir", s.dir, "--out", out, "--quiet", "--format", fmt)
+            target = os.path.join(self.tmp, "restored-" + fmt)
+            p = run(RESTORE, "--dir", target, "--sort-buffer", "64k", out)
+            runs = int(re.search(rb"(\d+) sorted runs", p.stderr).group(1))
+            self.assertGreater(runs, 16, p.stderr)  # several merge passes at this size
+            self.assertEqual(self.leftovers(), [])
+            _, c2 = self.start_redrock(target)
+            self.assertEqual(self.all_dbs(c2), expected, fmt)
+            self.assertEqual(self.keyspace(c2), keyspace, fmt)
+            self.assertTrue(590000 < c2.pttl(b"\xff\x00ttl") <= 600000)
+            self.assertEqual(c2.object("encoding", "h:big"), b"hashtable")
+            self.assertEqual(c2.object("encoding", "h:small"), b"listpack")
+            # Collections created after the restore get versions of their own: nothing of
+            # the restored members shows through a re-created key.
+            for key in (b"set:huge", b"z:huge", b"h:huge", b"l:big"):
+                c2.delete(key)
+            c2.sadd("set:huge", "new")
+            c2.zadd("z:huge", {"new": 1})
+            c2.hset("h:huge", "new", "1")
+            c2.rpush("l:big", "new")
+            self.assertEqual(c2.smembers("set:huge"), {b"new"})
+            self.assertEqual(c2.zrange("z:huge", 0, -1), [b"new"])
+            self.assertEqual(c2.hgetall("h:huge"), {b"new": b"1"})
+            self.assertEqual(c2.lrange("l:big", 0, -1), [b"new"])
+            c2.hset("h:big", "added", "1")
+            self.assertEqual(c2.hlen("h:big"), 3001)
+
+    def test_duplicate_keys_follow_replace_and_skip_existing(self):
+        s, c = self.start_redrock()
+        c.hset("dup:a", mapping={("f%d" % i): "v" for i in range(5000)})
+        c.pexpire("dup:a", 400000)
+        c.set("dup:b", "first", px=400000)
+        c.sadd("dup:c", "x", "y")
+        c.set("only0", "0")
+        c.execute_command("SELECT", 1)
+        c.set("dup:a", "second")
+        c.zadd("dup:b", {"m": 1})
+        c.sadd("dup:c", "z")
+        c.pexpire("dup:c", 500000)
+        c.set("only1", "1")
+        c.execute_command("SELECT", 0)
+        out = os.path.join(self.tmp, "dup.rrdump")
+        run(DUMP, "--dir", s.dir, "--out", out, "--quiet")
+        target = os.path.join(self.tmp, "merged")
+        for extra in ([], ["--sort-buffer", "64k"]):
+            p = run(RESTORE, "--dir", target, "--db-map", "1:0", out, *extra, check=False)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(b"key 'dup:", p.stderr)
+            self.assertIn(b"appears twice; use --replace or --skip-existing", p.stderr)
+            self.assertIn(b"nothing was restored", p.stderr)
+            self.assertFalse(os.path.exists(target))
+            self.assertEqual(self.leftovers(), [])
+        for n, (flag, extra) in enumerate((("--replace", []), ("--skip-existing", []),
+                                           ("--replace", ["--sort-buffer", "64k"]))):
+            target = os.path.join(self.tmp, "merged%d" % n)
+            p = run(RESTORE, "--dir", target, "--db-map", "1:0", flag, out, *extra)
+            self.assertIn(b"3 skipped" if flag == "--skip-existing" else b"0 skipped", p.stderr)
+            _, c2 = self.start_redrock(target)
+            if flag == "--replace":
+                self.assertEqual(c2.get("dup:a"), b"second")
+                self.assertEqual(c2.ttl("dup:a"), -1)
+                self.assertEqual(c2.zrange("dup:b", 0, -1), [b"m"])
+                self.assertEqual(c2.smembers("dup:c"), {b"z"})
+                self.assertGreater(c2.pttl("dup:c"), 0)
+                expires = 1
+            else:
+                self.assertEqual(c2.hlen("dup:a"), 5000)
+                self.assertGreater(c2.pttl("dup:a"), 0)
+                self.assertEqual(c2.get("dup:b"), b"first")
+                self.assertEqual(c2.smembers("dup:c"), {b"x", b"y"})
+                self.assertEqual(c2.pttl("dup:c"), -1)
+                expires = 2
+            self.assertEqual(c2.dbsize(), 5)
+            self.assertEqual(self.keyspace(c2), {"db0": (5, expires)})
+        # The replaced copy's expiry entry goes with it: once its time passes, the expiry
+        # cycle must not find it and count the surviving key as gone.
+        c.set("short", "first", px=1500)
+        c.set("short:ttl", "x", px=400000)  # the expiry cycle only visits dbs with TTLs
+        c.execute_command("SELECT", 1)
+        c.set("short", "second")
+        out = os.path.join(self.tmp, "short.rrdump")
+        run(DUMP, "--dir", s.dir, "--out", out, "--quiet", "--match", "short*")
+        target = os.path.join(self.tmp, "short")
+        run(RESTORE, "--dir", target, "--db-map", "1:0", "--replace", "--quiet", out)
+        _, c2 = self.start_redrock(target)
+        time.sleep(2)
+        self.assertEqual(c2.get("short"), b"second")
+        self.assertEqual(c2.dbsize(), 2)
+        self.assertEqual(self.keyspace(c2), {"db0": (2, 1)})
+
+    def test_occupied_target_is_refused(self):
+        target = os.path.join(self.tmp, "occupied")
+        os.makedirs(target)
+        with open(os.path.join(target, "keep"), "w") as f:
+            f.write("x")
+        src = os.path.join(self.tmp, "x.rrdump")
+        s, c = self.start_redrock()
+        c.set("k", "v")
+        run(DUMP, "--dir", s.dir, "--out", src, "--quiet")
+        p = run(RESTORE, "--dir", target, src, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"exists and is not empty", p.stderr)
+        self.assertEqual(os.listdir(target), ["keep"])
+        self.assertEqual(self.leftovers(), [])
+        # An empty directory is fine.
+        empty = os.path.join(self.tmp, "empty")
+        os.makedirs(empty)
+        run(RESTORE, "--dir", empty, "--quiet", src)
+        _, c2 = self.start_redrock(empty)
+        self.assertEqual(c2.get("k"), b"v")
+
+    def test_full_disk_leaves_nothing(self):
+        s, c = self.start_redrock()
+        populate(c, random.Random(21))
+        src = os.path.join(self.tmp, "f.rrdump")
+        run(DUMP, "--dir", s.dir, "--out", src, "--quiet")
+        small = os.path.join(self.tmp, "small-fs")
+        os.makedirs(small)
+        # Runs, output files or the database fill it up, depending on the size.
+        for size, extra in (("200k", []), ("300k", ["--sort-buffer", "64k"]), ("400k", [])):
+            if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", small],
+                              capture_output=True).returncode != 0:
+                self.skipTest("cannot mount a tmpfs here")
+            try:
+                p = run(RESTORE, "--dir", os.path.join(small, "target"), src, *extra, check=False)
+                self.assertEqual(p.returncode, 1, p.stderr)
+                self.assertIn(b"nothing was restored", p.stderr)
+                self.assertEqual(os.listdir(small), [])
+            finally:
+                subprocess.run(["umount", small], check=True)
+
+    def test_interrupted_restore_leaves_nothing(self):
+        s, c = self.start_redrock()
+        for i in range(20):
+            c.hset("h%d" % i, mapping={("f%d" % j): "v" * 50 for j in range(2000)})
+        src = os.path.join(self.tmp, "i.rrdump")
+        run(DUMP, "--dir", s.dir, "--out", src, "--quiet")
+        data = open(src, "rb").read()
+        target = os.path.join(self.tmp, "interrupted")
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            p = subprocess.Popen([RESTORE, "--dir", target, "--sort-buffer", "256k", "-"],
+                                 stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+            p.stdin.write(data[:len(data) // 2])
+            p.stdin.flush()
+            deadline = time.monotonic() + 10
+            while not self.leftovers() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.3)
+            p.send_signal(sig)
+            try:
+                p.stdin.write(data[len(data) // 2:])
+                p.stdin.close()
+            except BrokenPipeError:
+                pass
+            _, err = p.communicate(timeout=TOOL_TIMEOUT)
+            self.assertEqual(p.returncode, 1, err)
+            self.assertIn(b"interrupted (nothing was restored)", err)
+            self.assertFalse(os.path.exists(target))
+            self.assertEqual(self.leftovers(), [])
 
 
 if __name__ == "__main__":

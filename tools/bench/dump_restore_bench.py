@@ -3,12 +3,14 @@
 
   dump    redrock-dump of the data directory while the server runs (secondary instance),
           redrock format (plain and zstd) and RDB, and again with the server stopped (offline);
-  restore redrock-restore into a new data directory (offline) and into a running redrock over
-          RESP (online);
+  restore redrock-restore into a new data directory (offline: sorted SST files ingested, the
+          fast path) and into a running redrock over RESP (online);
 
-printing keys/s, MB/s (of the dump file) and the tool's peak RSS for each. Run by hand:
+printing keys/s, MB/s (of the dump file) and the tool's peak RSS for each. --old-restore BINARY
+adds rows for another redrock-restore (e.g. one built before the fast path) on the same files;
+--sort-buffer is passed to the offline restore. Run by hand:
 
-  tools/bench/dump_restore_bench.py --build build --keys 1000000
+  tools/bench/dump_restore_bench.py --build build --keys 1000000 [--old-restore OLD_BINARY]
 """
 
 import argparse
@@ -83,6 +85,29 @@ def stop_server(p, port):
         p.wait()
 
 
+def check_restored(server, data_dir, log):
+    """Starts a server on a restored directory and checks its key count and a few values."""
+    port = free_port()
+    p = start_server(server, data_dir, port, log)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            f = s.makefile("rb")
+            for cmd, want in ((resp("DBSIZE"), None), (resp("GET", "key:00000000"), b"$16\r\n"),
+                              (resp("HLEN", "key:00000010"), b":10\r\n"),
+                              (resp("ZCARD", "key:00000017"), b":10\r\n")):
+                s.sendall(cmd)
+                line = f.readline()
+                if want is None:
+                    print("restored directory %s: DBSIZE %s" % (os.path.basename(data_dir),
+                                                                 line.strip().decode()))
+                elif not line.startswith(want):
+                    raise SystemExit("restored %s: unexpected reply %r" % (data_dir, line))
+                if line.startswith(b"$"):
+                    f.readline()
+    finally:
+        stop_server(p, port)
+
+
 def timed(argv):
     """Runs argv; returns (seconds, peak RSS in MB)."""
     t0 = time.monotonic()
@@ -101,6 +126,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--keys", type=int, default=1000000)
     ap.add_argument("--tmp", default=None)
+    ap.add_argument("--old-restore", default=None, help="a second redrock-restore to compare")
+    ap.add_argument("--sort-buffer", default=None, help="--sort-buffer for the offline restore")
     a = ap.parse_args()
     server = os.path.join(a.build, "redrock-server")
     dump = os.path.join(a.build, "redrock-dump")
@@ -135,12 +162,19 @@ def main():
                 out = os.path.join(tmp, "%s.%s" % (mode, ext))
                 secs, rss = timed([dump, "--dir", data, "--out", out, "--quiet"] + extra)
                 row("dump %-7s %-12s" % (mode, fmt), secs, rss, out)
-        for fmt, ext in (("redrock", "rrdump"), ("redrock+zstd", "rrdump.zst"), ("rdb", "rdb")):
-            src = os.path.join(tmp, "offline.%s" % ext)
-            target = os.path.join(tmp, "restored-" + ext)
-            secs, rss = timed([restore, "--dir", target, "--quiet", src])
-            row("restore offline %-12s" % fmt, secs, rss, src)
-            shutil.rmtree(target)
+        variants = [("offline", restore, [] if not a.sort_buffer else ["--sort-buffer", a.sort_buffer])]
+        if a.old_restore:
+            variants.append(("old", a.old_restore, []))
+        for label, binary, extra in variants:
+            for fmt, ext in (("redrock", "rrdump"), ("redrock+zstd", "rrdump.zst"), ("rdb", "rdb")):
+                src = os.path.join(tmp, "offline.%s" % ext)
+                target = os.path.join(tmp, "restored-" + ext)
+                secs, rss = timed([binary, "--dir", target, "--quiet", src] + extra)
+                row("restore %-7s %-12s" % (label, fmt), secs, rss, src)
+                if fmt == "redrock":
+                    # The restored directory serves the same data: check one key of each type.
+                    check_restored(server, target, log)
+                shutil.rmtree(target)
         data2 = os.path.join(tmp, "online-target")
         port2 = free_port()
         p2 = start_server(server, data2, port2, log)

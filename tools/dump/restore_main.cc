@@ -7,7 +7,9 @@
 #include <string>
 
 #include "engine/numbers.h"
+#include "tools/dump/dir_target.h"
 #include "tools/dump/dump_stream.h"
+#include "tools/dump/interrupt.h"
 #include "tools/dump/progress.h"
 #include "tools/dump/rdb_file.h"
 #include "tools/dump/targets.h"
@@ -20,9 +22,12 @@ namespace {
 const char kUsage[] =
     "usage: redrock-restore (--dir NEW_DATA_DIR | --host HOST --port PORT | --verify)\n"
     "                       [--replace | --skip-existing] [--db-map SRC:DST]... [--databases N]\n"
-    "                       [--user USER] [--password PASS] [--quiet] FILE|-\n"
+    "                       [--sort-buffer SIZE] [--user USER] [--password PASS] [--quiet]\n"
+    "                       FILE|-\n"
     "Reads a redrock dump or a Redis RDB file (detected from its first bytes).\n"
-    "  --dir      build a new data directory (must not exist or be empty); all or nothing\n"
+    "  --dir      build a new data directory (must not exist or be empty) from sorted SST\n"
+    "             files; all or nothing\n"
+    "  --sort-buffer  memory for sorting with --dir (default 64mb; k, m, g suffixes)\n"
     "  --host     RESTORE into a running redrock or Redis server, pipelined; the file is\n"
     "             checked completely first, so a corrupt file writes nothing\n"
     "  --verify   read and check only\n";
@@ -96,6 +101,31 @@ bool ParseDbMap(const std::string& v, RestoreSettings* settings) {
   return true;
 }
 
+// "64mb", "512k", "1g", "65536": bytes.
+bool ParseSize(std::string v, uint64_t* bytes) {
+  uint64_t unit = 1;
+  while (!v.empty() && (v.back() == 'b' || v.back() == 'B'))
+    v.pop_back();
+  if (!v.empty()) {
+    switch (tolower(v.back())) {
+      case 'k':
+        unit = 1ULL << 10;
+        break;
+      case 'm':
+        unit = 1ULL << 20;
+        break;
+      case 'g':
+        unit = 1ULL << 30;
+        break;
+    }
+    if (unit != 1) v.pop_back();
+  }
+  int64_t n;
+  if (!ParseInt64(v, &n) || n <= 0 || static_cast<uint64_t>(n) > (1ULL << 50) / unit) return false;
+  *bytes = static_cast<uint64_t>(n) * unit;
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -127,6 +157,8 @@ int main(int argc, char** argv) {
     } else if (a == "--db-map" && value(&v) && ParseDbMap(v, &settings)) {
     } else if (a == "--databases" && value(&v) && ParseInt64(v, &n) && n > 0 && n <= 65536) {
       settings.databases = static_cast<int>(n);
+    } else if (a == "--sort-buffer" && value(&v) && ParseSize(v, &settings.sort_buffer_bytes) &&
+               settings.sort_buffer_bytes >= (64 << 10)) {
     } else if (a == "--quiet") {
       quiet = true;
     } else if (a == "--help" || a == "-h") {
@@ -154,10 +186,14 @@ int main(int argc, char** argv) {
   std::string what;
   Status s;
   std::unique_ptr<TargetBase> target;
+  DirTarget* dir_target = nullptr;
   if (verify) {
     target = std::make_unique<VerifyTarget>();
   } else if (!dir.empty()) {
     auto t = std::make_unique<DirTarget>(settings);
+    dir_target = t.get();
+    // Ctrl-C stops at the next key and removes the temporary directories.
+    InstallInterruptHandler();
     s = t->Open(dir);
     target = std::move(t);
   } else {
@@ -181,11 +217,14 @@ int main(int argc, char** argv) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const RestoreCounts& c = target->counts();
   if (!quiet || verify) {
+    std::string runs;
+    if (dir_target) runs = ", " + std::to_string(dir_target->runs()) + " sorted runs";
     fprintf(stderr,
-            "redrock-restore: %s%s: %llu keys, %llu skipped (existing), %llu expired, in %.2fs\n",
+            "redrock-restore: %s%s: %llu keys, %llu skipped (existing), %llu expired%s, in "
+            "%.2fs\n",
             verify ? "verified " : "", what.c_str(), static_cast<unsigned long long>(c.keys),
             static_cast<unsigned long long>(c.skipped), static_cast<unsigned long long>(c.expired),
-            secs);
+            runs.c_str(), secs);
   }
   return 0;
 }

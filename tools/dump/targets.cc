@@ -1,25 +1,13 @@
 // Restore targets.
 #include "tools/dump/targets.h"
 
-#include <unistd.h>
-
-#include <filesystem>
-
-#include "engine/engine.h"
-#include "engine/keyspace.h"
-#include "engine/value_io.h"
-#include "engine/write_batch.h"
+#include "engine/key_format.h"
 
 namespace redrock::dump {
 
 namespace {
-constexpr size_t kBatchBytes = 8 << 20;     // offline: commit every ~8 MB
 constexpr size_t kPipelineKeys = 512;       // online: RESTOREs in flight
 constexpr size_t kPipelineBytes = 8 << 20;  // online: bytes in flight
-
-std::string PendingName(int db, std::string_view key) {
-  return std::to_string(db) + ":" + std::string(key);
-}
 }  // namespace
 
 int TargetBase::MapDb(int db) const {
@@ -39,110 +27,6 @@ Status VerifyTarget::StartKey(const KeyHeader& header, engine::ValueSink** sink)
 
 Status VerifyTarget::FinishKey() {
   counts_.elements = discard_.elements();
-  return Status::OK();
-}
-
-DirTarget::DirTarget(RestoreSettings settings) : TargetBase(std::move(settings)) {}
-
-DirTarget::~DirTarget() {
-  writer_.reset();
-  batch_holder_.reset();
-  if (engine_) engine_->Close();
-  engine_.reset();
-  if (!committed_ && !tmp_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(tmp_, ec);
-  }
-}
-
-Status DirTarget::Open(const std::string& dir) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
-    return Status::InvalidArgument(dir +
-                                   " exists and is not empty: an offline restore builds a new "
-                                   "data directory (restore into a running server with --host)");
-  }
-  dir_ = dir;
-  tmp_ = dir + ".restore-tmp-" + std::to_string(getpid());
-  std::filesystem::remove_all(tmp_, ec);
-  engine::EngineOptions options;
-  options.dir = tmp_;
-  options.databases = settings_.databases;
-  options.fsync = engine::FsyncMode::kNo;
-  options.active_expire_hz = 0;
-  REDROCK_RETURN_IF_ERROR(engine::Engine::Open(options, &engine_));
-  batch_holder_ = std::make_unique<engine::Batch>(engine_.get());
-  batch_ = batch_holder_.get();
-  return Status::OK();
-}
-
-Status DirTarget::CommitBatch() {
-  REDROCK_RETURN_IF_ERROR(batch_->Commit());
-  batch_holder_ = std::make_unique<engine::Batch>(engine_.get());
-  batch_ = batch_holder_.get();
-  pending_keys_.clear();
-  return Status::OK();
-}
-
-Status DirTarget::StartKey(const KeyHeader& header, engine::ValueSink** sink) {
-  const int db = MapDb(header.db);
-  if (db < 0 || db >= settings_.databases) {
-    return Status::InvalidArgument("key '" + PrintableKey(header.key) + "' is in db " +
-                                   std::to_string(db) + ", past --databases " +
-                                   std::to_string(settings_.databases));
-  }
-  if (header.expire_ms != 0 && header.expire_ms <= engine::NowMs()) {
-    counts_.expired++;
-    *sink = &discard_;
-    return Status::OK();
-  }
-  // A key met twice (db remapping can merge databases): its first copy may sit in the open
-  // batch, which reads do not see, so commit first.
-  if (pending_keys_.count(PendingName(db, header.key))) REDROCK_RETURN_IF_ERROR(CommitBatch());
-  engine::MetaRecord old;
-  bool present = false;
-  REDROCK_RETURN_IF_ERROR(engine::Keyspace(engine_.get()).ReadMeta(db, header.key, &old, &present));
-  if (present) {
-    if (settings_.existing == ExistingPolicy::kSkip) {
-      counts_.skipped++;
-      *sink = &discard_;
-      return Status::OK();
-    }
-    if (settings_.existing == ExistingPolicy::kFail) {
-      return Status::InvalidArgument("key '" + PrintableKey(header.key) + "' (db " +
-                                     std::to_string(db) +
-                                     ") appears twice; use --replace or --skip-existing");
-    }
-  }
-  pending_keys_.insert(PendingName(db, header.key));
-  writer_ = std::make_unique<engine::StoredValueWriter>(engine_.get(), batch_, db, header.key,
-                                                        header.expire_ms, present ? &old : nullptr);
-  writer_->SetFlush(&batch_, [this] { return CommitBatch(); });
-  *sink = writer_.get();
-  return Status::OK();
-}
-
-Status DirTarget::FinishKey() {
-  if (writer_) {
-    counts_.keys++;
-    counts_.elements += writer_->size();
-    writer_.reset();
-  }
-  if (batch_->raw()->GetWriteBatch()->GetDataSize() >= kBatchBytes) return CommitBatch();
-  return Status::OK();
-}
-
-Status DirTarget::Commit() {
-  REDROCK_RETURN_IF_ERROR(CommitBatch());
-  REDROCK_RETURN_IF_ERROR(engine_->FlushMemtables());
-  batch_holder_.reset();
-  REDROCK_RETURN_IF_ERROR(engine_->Close());
-  engine_.reset();
-  std::error_code ec;
-  if (std::filesystem::exists(dir_, ec)) std::filesystem::remove(dir_, ec);  // empty, checked
-  std::filesystem::rename(tmp_, dir_, ec);
-  if (ec) return Status::IOError("rename " + tmp_ + " to " + dir_ + ": " + ec.message());
-  committed_ = true;
   return Status::OK();
 }
 

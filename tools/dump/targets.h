@@ -1,23 +1,16 @@
-// Where redrock-restore puts keys: a new data directory (offline, all or nothing), a running
-// server over RESP (pipelined RESTORE commands, works with redrock and Redis), or nowhere
-// (--verify: read and check only).
+// Where redrock-restore puts keys: a running server over RESP (pipelined RESTORE commands,
+// works with redrock and Redis) or nowhere (--verify: read and check only). The offline
+// target, a new data directory, is in dir_target.h.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_set>
 
 #include "engine/rdb_value.h"
 #include "tools/dump/key_stream.h"
 #include "tools/dump/resp_client.h"
-
-namespace redrock::engine {
-class Engine;
-class Batch;
-class StoredValueWriter;
-}  // namespace redrock::engine
 
 namespace redrock::dump {
 
@@ -26,8 +19,9 @@ enum class ExistingPolicy { kFail, kReplace, kSkip };
 
 struct RestoreSettings {
   ExistingPolicy existing = ExistingPolicy::kFail;
-  std::map<int, int> db_map;  // source db -> target db (others unchanged)
-  int databases = 16;         // offline target: databases of the new directory
+  std::map<int, int> db_map;              // source db -> target db (others unchanged)
+  int databases = 16;                     // offline target: databases of the new directory
+  uint64_t sort_buffer_bytes = 64 << 20;  // offline target: memory for sorting records
 };
 
 struct RestoreCounts {
@@ -58,30 +52,6 @@ class VerifyTarget : public TargetBase {
   Status StartKey(const KeyHeader& header, engine::ValueSink** sink) override;
   Status FinishKey() override;
   Status Commit() override { return Status::OK(); }
-};
-
-// A new data directory, built under a temporary name and renamed into place by Commit: a
-// failed or interrupted restore leaves no directory behind.
-class DirTarget : public TargetBase {
- public:
-  explicit DirTarget(RestoreSettings settings);
-  ~DirTarget() override;
-  // `dir` must not exist (or be an empty directory).
-  Status Open(const std::string& dir);
-  Status StartKey(const KeyHeader& header, engine::ValueSink** sink) override;
-  Status FinishKey() override;
-  Status Commit() override;
-
- private:
-  Status CommitBatch();
-
-  std::string dir_, tmp_;
-  std::unique_ptr<engine::Engine> engine_;
-  std::unique_ptr<engine::Batch> batch_holder_;
-  engine::Batch* batch_ = nullptr;
-  std::unique_ptr<engine::StoredValueWriter> writer_;
-  std::unordered_set<std::string> pending_keys_;  // (db, key) written in the open batch
-  bool committed_ = false;
 };
 
 // A running server, over RESP: RESTORE key ttl payload [REPLACE] ABSTTL, pipelined.
