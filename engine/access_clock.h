@@ -1,22 +1,22 @@
 // AccessClock: approximate last-access times of keys, in memory only, for OBJECT IDLETIME.
-// Sharded and bounded: when a shard grows past its share of the capacity it is cleared,
-// and keys it no longer knows report the time since the clock started (as if untouched
+// A fixed direct-mapped table of atomic slots, each holding a tag from the key's hash and
+// the access time: touching a key is one hash and one relaxed store, with no lock and no
+// allocation (it runs for every key of every command). When another key lands in the same
+// slot, or after Clear, a key reports the time since the clock started (as if untouched
 // since start-up), which is what a freshly restarted Redis would say of a loaded key.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <mutex>
-#include <string>
+#include <memory>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
 
 namespace redrock::engine {
 
 class AccessClock {
  public:
-  explicit AccessClock(size_t capacity = 1 << 20, size_t shards = 64);
+  // `slots` is rounded up to a power of two; 8 bytes each.
+  explicit AccessClock(size_t slots = 1 << 20);
   AccessClock(const AccessClock&) = delete;
   AccessClock& operator=(const AccessClock&) = delete;
 
@@ -28,15 +28,14 @@ class AccessClock {
   void Clear(uint64_t now_ms);
 
  private:
-  struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<std::string, uint64_t> last;
-  };
-  Shard& ShardOf(const std::string& k) const;
-  static std::string Key(int db, std::string_view key);
+  // A slot: tag in the top kTagBits, the access time in Unix ms below (42 bits last until
+  // the year 2109); 0 = empty.
+  static constexpr int kTagBits = 22;
+  static constexpr uint64_t kTimeMask = (uint64_t{1} << (64 - kTagBits)) - 1;
+  static uint64_t Hash(int db, std::string_view key);
 
-  size_t per_shard_limit_;
-  mutable std::vector<Shard> shards_;
+  size_t mask_;
+  std::unique_ptr<std::atomic<uint64_t>[]> slots_;
   std::atomic<uint64_t> start_ms_;
 };
 

@@ -123,6 +123,9 @@ Status Engine::OpenDb() {
   db_opts.skip_stats_update_on_db_open = true;
   db_opts.bytes_per_sync = 1 << 20;
   db_opts.wal_bytes_per_sync = 0;
+  // Commits only append to the WAL buffer; WriteOutWal() writes it out once per batch of
+  // replies instead of one write() per command (see engine.h).
+  db_opts.manual_wal_flush = true;
   db_opts.keep_log_file_num = 5;
   db_opts.max_log_file_size = 16 << 20;
   // Bound the WAL so a restart replays only a short tail, whatever the dataset size: past
@@ -142,10 +145,12 @@ Status Engine::OpenDb() {
   write_buffer_manager_ = std::make_shared<rocksdb::WriteBufferManager>(
       options_.write_buffer_bytes, block_cache_, /*allow_stall=*/true);
   db_opts.write_buffer_manager = write_buffer_manager_;
-  // Each column family may fill a good part of the budget before it flushes; the manager
-  // flushes the biggest memtable when all of them together reach the budget.
+  // Each column family's memtable flushes at a quarter of the budget but at most 16 MB: an
+  // insert walks a skiplist whose cost grows with its entry count and cache misses, and
+  // redis-benchmark SET -P16 ran 25-35% faster with 16 MB memtables than with 64 MB. The
+  // manager flushes the biggest memtable when all of them together reach the budget.
   const uint64_t cf_buffer =
-      std::clamp<uint64_t>(options_.write_buffer_bytes / 4, 2ULL << 20, 64ULL << 20);
+      std::clamp<uint64_t>(options_.write_buffer_bytes / 4, 2ULL << 20, 16ULL << 20);
 
   auto table_options = [&](bool whole_key_bloom) {
     rocksdb::BlockBasedTableOptions t;
@@ -167,7 +172,7 @@ Status Engine::OpenDb() {
   auto base_cf = [&]() {
     rocksdb::ColumnFamilyOptions cf;
     cf.write_buffer_size = cf_buffer;
-    cf.max_write_buffer_number = 3;
+    cf.max_write_buffer_number = 4;
     cf.level_compaction_dynamic_level_bytes = true;
     cf.compression = rocksdb::kLZ4Compression;
     cf.bottommost_compression = rocksdb::kZSTD;
@@ -283,7 +288,26 @@ void Engine::SetFsyncMode(FsyncMode mode) {
 Status Engine::SyncWal() {
   if (db_ == nullptr) return Status::OK();
   wal_syncs_.fetch_add(1, std::memory_order_relaxed);
-  return FromRocks(db_->SyncWAL());
+  std::lock_guard<std::mutex> l(wal_write_mu_);
+  const uint64_t seq = db_->GetLatestSequenceNumber();
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->FlushWAL(/*sync=*/true)));
+  wal_written_seq_.store(seq, std::memory_order_release);
+  return Status::OK();
+}
+
+Status Engine::WriteOutWal() {
+  // A sequence number is published only after its batch is in the WAL buffer, so anything
+  // a client could have seen or written is at or below the latest sequence read here.
+  if (db_ == nullptr) return Status::OK();
+  const uint64_t latest = db_->GetLatestSequenceNumber();
+  if (latest <= wal_written_seq_.load(std::memory_order_acquire)) return Status::OK();
+  std::lock_guard<std::mutex> l(wal_write_mu_);
+  if (latest <= wal_written_seq_.load(std::memory_order_relaxed)) return Status::OK();
+  const uint64_t seq = db_->GetLatestSequenceNumber();
+  REDROCK_RETURN_IF_ERROR(FromRocks(db_->FlushWAL(/*sync=*/false)));
+  wal_writes_.fetch_add(1, std::memory_order_relaxed);
+  wal_written_seq_.store(seq, std::memory_order_release);
+  return Status::OK();
 }
 
 Status Engine::FlushMemtables() {
@@ -505,6 +529,11 @@ void Engine::BackgroundLoop() {
       Status s = SyncWal();
       if (!s.ok()) spdlog::error("WAL sync failed: {}", s.ToString());
       last_sync = now;
+    } else {
+      // Writes no reply waits for (active expiry, a client that went away) reach the file
+      // within one tick.
+      Status s = WriteOutWal();
+      if (!s.ok()) spdlog::error("WAL write failed: {}", s.ToString());
     }
     l.lock();
   }
@@ -516,6 +545,7 @@ EngineStats Engine::stats() const {
   s.expired_stale_entries = expired_stale_.load();
   s.active_expire_cycles = expire_cycles_.load();
   s.wal_syncs = wal_syncs_.load();
+  s.wal_writes = wal_writes_.load();
   s.last_save_unix = last_save_unix_.load();
   return s;
 }

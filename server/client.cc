@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/engine.h"
 #include "server/command.h"
 #include "server/server.h"
 
@@ -150,6 +151,12 @@ void Client::OnRead(const asio::error_code& ec, size_t n) {
   }
   qbuf_bytes_.store(parser_.buffered_bytes(), std::memory_order_relaxed);
   ProcessRequests();
+  // Replies go out after every socket that was ready has been served, so one WAL write
+  // covers the commands of all of them (Redis writes its AOF once per event loop, too).
+  thread_->DeferFlush(shared_from_this());
+}
+
+void Client::FlushAndRead() {
   Flush();
   DoRead();
 }
@@ -190,6 +197,12 @@ void Client::Flush() {
         has_flag(kClientCloseAfterReply)) {
       Close();
     }
+    return;
+  }
+  if (Status st = server_->engine().WriteOutWal(); !st.ok()) {
+    // Never acknowledge what may not be in the WAL: drop the connection instead.
+    spdlog::error("WAL write failed, closing client id={}: {}", id_, st.ToString());
+    Close();
     return;
   }
   wbuf_.swap(out_);  // the writer keeps appending to out_, now empty

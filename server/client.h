@@ -96,8 +96,12 @@ class Client : public std::enable_shared_from_this<Client> {
   std::string& output() { return out_; }
   // Appends already-encoded bytes and schedules a write.
   void Send(std::string_view bytes);
-  // Schedules a write of the pending output unless one is in flight.
+  // Schedules a write of the pending output unless one is in flight. Writes the engine's
+  // WAL buffer out first, so nothing a reply acknowledges is only in our memory.
   void Flush();
+  // Flush + read more; run by the io thread once per batch of ready sockets (see
+  // IoThread::DeferFlush).
+  void FlushAndRead();
   // Replies still pending are written, then the connection closes (QUIT, protocol errors).
   void CloseAfterReply();
   // Closes the connection now; idempotent.

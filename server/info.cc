@@ -347,6 +347,7 @@ void RocksdbSection(Server& server, InfoBuilder& b) {
   b.Field("rocksdb_running_compactions", engine.IntProperty("rocksdb.num-running-compactions"));
   b.Field("rocksdb_running_flushes", engine.IntProperty("rocksdb.num-running-flushes"));
   b.Field("rocksdb_wal_syncs", es.wal_syncs);
+  b.Field("rocksdb_wal_writes", es.wal_writes);
   b.Field("rocksdb_active_expire_cycles", es.active_expire_cycles);
   b.Field("rocksdb_expired_stale_entries", es.expired_stale_entries);
 }

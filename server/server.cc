@@ -78,6 +78,19 @@ void IoThread::Start() {
   });
 }
 
+void IoThread::DeferFlush(std::shared_ptr<Client> client) {
+  deferred_flush_.push_back(std::move(client));
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  asio::post(ctx_, [this]() {
+    flush_posted_ = false;
+    flushing_.swap(deferred_flush_);
+    for (auto& c : flushing_)
+      c->FlushAndRead();
+    flushing_.clear();
+  });
+}
+
 void IoThread::StopAndJoin() {
   work_.reset();
   if (thread_.joinable()) thread_.join();

@@ -47,6 +47,10 @@ class IoThread {
   // Clients living on this thread (this thread only).
   std::unordered_set<Client*>& clients() { return clients_; }
 
+  // Runs client->FlushAndRead() after the handlers already queued on this thread (the
+  // other sockets epoll reported ready together): one WAL write serves all their replies.
+  void DeferFlush(std::shared_ptr<Client> client);
+
   void Start();
   // Lets run() return once the clients are gone, then joins.
   void StopAndJoin();
@@ -57,6 +61,9 @@ class IoThread {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   ThreadStats stats_;
   std::unordered_set<Client*> clients_;
+  std::vector<std::shared_ptr<Client>> deferred_flush_;
+  std::vector<std::shared_ptr<Client>> flushing_;
+  bool flush_posted_ = false;
   std::thread thread_;
 };
 
