@@ -387,4 +387,80 @@ void RegisterMultiCommands(CommandTable* table) {
                        "O(1)"));
 }
 
+namespace {
+
+constexpr size_t kMaxRunCommands = 64;
+constexpr size_t kMaxRunKeys = 256;
+
+// A command that may join a pipeline run: a plain keyed write whose keys are known from its
+// arguments, that neither blocks nor needs the whole server.
+bool Batchable(const Server& server, const Client& client, const CommandSpec* spec,
+               const protocol::Request& args) {
+  if (spec == nullptr || !spec->subcommands.empty() || spec->handler == nullptr) return false;
+  const int64_t argc = static_cast<int64_t>(args.size());
+  if (spec->arity > 0 ? argc != spec->arity : argc < -spec->arity) return false;
+  constexpr uint32_t kRefused =
+      kCmdBlocking | kCmdExclusive | kCmdNoMulti | kCmdPubSub | kCmdAdmin | kCmdNoAuth;
+  if (!(spec->flags & kCmdWrite) || (spec->flags & kRefused) || !spec->has_keys()) return false;
+  if (IsBarrier(*spec) || server.PausedFor(spec->flags) > 0) return false;
+  (void)client;
+  return true;
+}
+
+}  // namespace
+
+size_t PipelineRunLength(Server& server, Client& client,
+                         const std::vector<protocol::Request>& requests, size_t from) {
+  if (requests.size() - from < 2) return 0;
+  const uint32_t flags = client.flags();
+  if ((flags & (kClientMulti | kClientPubSub | kClientMonitor)) || client.in_exec() ||
+      !client.authenticated()) {
+    return 0;
+  }
+  const CommandTable& table = server.commands();
+  const int databases = server.engine().databases();
+  KeyList keys;
+  size_t n = 0;
+  for (size_t i = from; i < requests.size() && n < kMaxRunCommands; i++, n++) {
+    const protocol::Request& args = requests[i];
+    if (args.empty()) break;
+    const CommandSpec* spec = table.Find(args[0]);
+    if (!Batchable(server, client, spec, args)) break;
+    if (!CollectKeys(*spec, args, client.db(), databases, &keys) || keys.size() > kMaxRunKeys)
+      break;
+  }
+  return n;
+}
+
+void ExecutePipelineRun(Server& server, Client& client, std::vector<protocol::Request>& requests,
+                        size_t from, size_t n) {
+  const CommandTable& table = server.commands();
+  engine::Engine& engine = server.engine();
+  KeyList keys;
+  for (size_t i = from; i < from + n; i++)
+    CollectKeys(*table.Find(requests[i][0]), requests[i], client.db(), engine.databases(), &keys);
+
+  std::string& out = client.output();
+  const size_t mark = out.size();
+  server.gate().lock_shared();
+  client.set_in_exec(true);  // Execute: the gate is held, nothing blocks
+  {
+    DeferredNotifications events(&server);
+    std::optional<engine::Transaction> txn(std::in_place, &engine, keys);
+    for (size_t i = from; i < from + n; i++)
+      server.Execute(client, requests[i]);
+    Status committed = txn->Commit();
+    txn.reset();  // releases the keys before the events go out
+    if (!committed.ok()) {
+      events.Drop();
+      out.resize(mark);
+      protocol::ReplyWriter& w = client.writer();
+      for (size_t i = from; i < from + n; i++)
+        w.Error("ERR " + committed.ToString());
+    }
+  }
+  client.set_in_exec(false);
+  server.gate().unlock_shared();
+}
+
 }  // namespace redrock::server
