@@ -25,6 +25,30 @@ constexpr uint64_t kZSetMaxListpackEntries = 128, kZSetMaxListpackValue = 64;
 
 }  // namespace
 
+Status DecodeStoredMember(ValueType type, std::string_view sub, std::string_view val,
+                          ValueElement* e) {
+  switch (type) {
+    case ValueType::kList:
+      e->member = val;
+      break;
+    case ValueType::kSet:
+      e->member = sub;
+      break;
+    case ValueType::kHash:
+      e->member = sub;
+      e->value = val;
+      break;
+    case ValueType::kZSet:
+      if (val.size() != 8) return Status::Corruption("sorted set member without a score");
+      e->member = sub;
+      e->score = DecodeScore(val.data());
+      break;
+    case ValueType::kString:
+      return Status::Corruption("a string has no members");
+  }
+  return Status::OK();
+}
+
 Status StreamStoredValue(rocksdb::Iterator* data_it, int db, std::string_view key,
                          const MetaRecord& meta, ValueSink* sink) {
   if (meta.type == ValueType::kString) {
@@ -41,25 +65,7 @@ Status StreamStoredValue(rocksdb::Iterator* data_it, int db, std::string_view ke
                          data_it->key().size() - prefix.size());
     std::string_view val(data_it->value().data(), data_it->value().size());
     ValueElement e;
-    switch (meta.type) {
-      case ValueType::kList:
-        e.member = val;
-        break;
-      case ValueType::kSet:
-        e.member = sub;
-        break;
-      case ValueType::kHash:
-        e.member = sub;
-        e.value = val;
-        break;
-      case ValueType::kZSet:
-        if (val.size() != 8) return Status::Corruption("sorted set member without a score");
-        e.member = sub;
-        e.score = DecodeScore(val.data());
-        break;
-      case ValueType::kString:
-        break;
-    }
+    REDROCK_RETURN_IF_ERROR(DecodeStoredMember(meta.type, sub, val, &e));
     if (++n > meta.size) break;
     REDROCK_RETURN_IF_ERROR(sink->Add(e));
   }

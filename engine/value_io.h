@@ -20,6 +20,11 @@ namespace redrock::engine {
 class Engine;
 class Batch;
 
+// Decodes one stored member of a collection of `type` from its data key's sub key (the part
+// after DataPrefix) and value. `e` points into `sub` and `val`.
+Status DecodeStoredMember(ValueType type, std::string_view sub, std::string_view val,
+                          ValueElement* e);
+
 // Streams the value of the live record `meta` of (db, key) into `sink`. Collections read
 // their members from `data_it`, an iterator over the data column family at the same
 // snapshot as `meta`. Corruption when the members disagree with the record's size.

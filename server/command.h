@@ -191,6 +191,8 @@ void RegisterMultiCommands(CommandTable* table);       // server/multi.cc (MULTI
 void RegisterPubSubCommands(CommandTable* table);      // server/pubsub_family.cc, MONITOR
 void RegisterDumpCommands(CommandTable* table);        // server/dump_family.cc (DUMP, RESTORE...)
 void RegisterMigrateCommand(CommandTable* table);      // server/migrate_family.cc
+// SNAPSHOT BEGIN/NEXT/END, redrock's network dump (server/snapshot_family.cc).
+void RegisterSnapshotCommands(CommandTable* table);
 // All of the above and every other family (server/registry.cc).
 void RegisterAllCommands(CommandTable* table);
 

@@ -19,6 +19,7 @@
 #include "server/families.h"
 #include "server/pubsub.h"
 #include "server/server.h"
+#include "server/snapshot_sessions.h"
 #include "version.h"
 
 namespace redrock::server {
@@ -225,6 +226,7 @@ void PersistenceSection(Server& server, InfoBuilder& b) {
   b.Field("rdb_last_bgsave_time_sec", server.last_bgsave_seconds());
   b.Field("rdb_current_bgsave_time_sec", -1);
   b.Field("rdb_saves", server.saves());
+  b.Field("open_snapshots", server.snapshots().open());  // SNAPSHOT BEGIN (network dumps)
   b.Field("aof_enabled", 1);
   b.Field("aof_rewrite_in_progress", 0);
   b.Field("aof_rewrite_scheduled", 0);

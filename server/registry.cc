@@ -17,6 +17,7 @@ void RegisterAllCommands(CommandTable* table) {
   RegisterZSetCommands(table);
   RegisterDumpCommands(table);
   RegisterMigrateCommand(table);
+  RegisterSnapshotCommands(table);
 }
 
 }  // namespace redrock::server

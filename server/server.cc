@@ -20,6 +20,7 @@
 #include "server/monitor.h"
 #include "server/notify.h"
 #include "server/pubsub.h"
+#include "server/snapshot_sessions.h"
 
 namespace redrock::server {
 
@@ -107,6 +108,7 @@ Server::Server(Config* config, engine::Engine* engine, CommandTable commands)
       cron_timer_(main_ctx_),
       other_stats_(std::make_unique<ThreadStats>(commands_.id_count())) {
   blocking_ = std::make_unique<Blocking>(this);
+  snapshots_ = std::make_unique<SnapshotSessions>(engine_);
   int n = static_cast<int>(config_->GetInt("io-threads"));
   if (n < 1) n = 1;
   for (int i = 0; i < n; ++i) {

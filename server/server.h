@@ -35,6 +35,7 @@ class Config;
 class Blocking;
 class Monitors;
 class PubSub;
+class SnapshotSessions;
 
 // One worker thread and everything only it touches.
 class IoThread {
@@ -131,6 +132,8 @@ class Server {
 
   // Clients parked by blocking commands (BLPOP, BZPOPMIN...); see server/blocking.h.
   Blocking& blocking() { return *blocking_; }
+  // Snapshots held by dump clients (SNAPSHOT BEGIN/NEXT/END); see server/snapshot_sessions.h.
+  SnapshotSessions& snapshots() { return *snapshots_; }
 
   // --- clients (any thread) ---
   size_t connected_clients() const { return connected_.load(std::memory_order_relaxed); }
@@ -223,6 +226,7 @@ class Server {
   std::atomic<size_t> connected_{0};
   std::atomic<int64_t> blocked_{0};
   std::unique_ptr<Blocking> blocking_;
+  std::unique_ptr<SnapshotSessions> snapshots_;
 
   std::atomic<uint64_t> connections_received_{0};
   std::atomic<uint64_t> rejected_connections_{0};

@@ -13,6 +13,7 @@
 #include "server/config.h"
 #include "server/families.h"
 #include "server/server.h"
+#include "server/snapshot_sessions.h"
 
 namespace redrock::server {
 
@@ -179,7 +180,11 @@ void Debug(CommandContext& ctx) {
     }
     ctx.server.WaitForBackgroundSave();  // a checkpoint must not race the reopen
     Status st;
-    ctx.server.RunExclusive([&]() { st = ctx.engine.Reload(); });
+    ctx.server.RunExclusive([&]() {
+      // Dump snapshots belong to the database being closed (their clients get an error).
+      ctx.server.snapshots().ReleaseAll();
+      st = ctx.engine.Reload();
+    });
     if (st.ok()) {
       spdlog::info("DB reloaded by DEBUG RELOAD");
       ctx.reply.Ok();

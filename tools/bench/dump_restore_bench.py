@@ -2,13 +2,16 @@
 """Dump and restore throughput: loads N keys of mixed types into a redrock server, then times
 
   dump    redrock-dump of the data directory while the server runs (secondary instance),
-          redrock format (plain and zstd) and RDB, and again with the server stopped (offline);
+          redrock format (plain and zstd) and RDB, of the running server over the network
+          (--host: SNAPSHOT BEGIN/NEXT on a loopback connection), and again from the directory
+          with the server stopped (offline);
   restore redrock-restore into a new data directory (offline: sorted SST files ingested, the
           fast path) and into a running redrock over RESP (online);
 
 printing keys/s, MB/s (of the dump file) and the tool's peak RSS for each. --old-restore BINARY
 adds rows for another redrock-restore (e.g. one built before the fast path) on the same files;
---sort-buffer is passed to the offline restore. Run by hand:
+--sort-buffer is passed to the offline restore; --network-only times only the network dumps.
+Run by hand:
 
   tools/bench/dump_restore_bench.py --build build --keys 1000000 [--old-restore OLD_BINARY]
 """
@@ -128,6 +131,7 @@ def main():
     ap.add_argument("--tmp", default=None)
     ap.add_argument("--old-restore", default=None, help="a second redrock-restore to compare")
     ap.add_argument("--sort-buffer", default=None, help="--sort-buffer for the offline restore")
+    ap.add_argument("--network-only", action="store_true", help="only the dumps over the network")
     a = ap.parse_args()
     server = os.path.join(a.build, "redrock-server")
     dump = os.path.join(a.build, "redrock-dump")
@@ -153,17 +157,29 @@ def main():
             size = os.path.getsize(path) if path and os.path.exists(path) else 0
             rows.append((name, a.keys / secs, size / 1e6 / secs if size else 0, size / 1e6, rss, secs))
 
-        for mode in ("online", "offline"):
+        formats = (("redrock", [], "rrdump"), ("redrock+zstd", ["--zstd"], "rrdump.zst"),
+                   ("rdb", ["--format", "rdb"], "rdb"))
+        for mode in ("online", "network", "offline"):
             if mode == "offline":
+                if a.network_only:
+                    break
                 stop_server(p, port)
                 procs.clear()
-            for fmt, extra, ext in (("redrock", [], "rrdump"), ("redrock+zstd", ["--zstd"], "rrdump.zst"),
-                                    ("rdb", ["--format", "rdb"], "rdb")):
+            for fmt, extra, ext in formats:
                 out = os.path.join(tmp, "%s.%s" % (mode, ext))
-                secs, rss = timed([dump, "--dir", data, "--out", out, "--quiet"] + extra)
+                if mode == "network":
+                    src = ["--host", "127.0.0.1", "--port", str(port)]
+                elif a.network_only:
+                    continue
+                else:
+                    src = ["--dir", data]
+                secs, rss = timed([dump] + src + ["--out", out, "--quiet"] + extra)
                 row("dump %-7s %-12s" % (mode, fmt), secs, rss, out)
-        variants = [("offline", restore, [] if not a.sort_buffer else ["--sort-buffer", a.sort_buffer])]
-        if a.old_restore:
+        if a.network_only:
+            variants = []
+        else:
+            variants = [("offline", restore, [] if not a.sort_buffer else ["--sort-buffer", a.sort_buffer])]
+        if a.old_restore and not a.network_only:
             variants.append(("old", a.old_restore, []))
         for label, binary, extra in variants:
             for fmt, ext in (("redrock", "rrdump"), ("redrock+zstd", "rrdump.zst"), ("rdb", "rdb")):
@@ -175,13 +191,14 @@ def main():
                     # The restored directory serves the same data: check one key of each type.
                     check_restored(server, target, log)
                 shutil.rmtree(target)
-        data2 = os.path.join(tmp, "online-target")
-        port2 = free_port()
-        p2 = start_server(server, data2, port2, log)
-        procs.append((p2, port2))
-        src = os.path.join(tmp, "offline.rrdump")
-        secs, rss = timed([restore, "--host", "127.0.0.1", "--port", str(port2), "--quiet", src])
-        row("restore online  redrock     ", secs, rss, src)
+        if not a.network_only:
+            data2 = os.path.join(tmp, "online-target")
+            port2 = free_port()
+            p2 = start_server(server, data2, port2, log)
+            procs.append((p2, port2))
+            src = os.path.join(tmp, "offline.rrdump")
+            secs, rss = timed([restore, "--host", "127.0.0.1", "--port", str(port2), "--quiet", src])
+            row("restore online  redrock     ", secs, rss, src)
         print("\n%-30s %12s %10s %10s %12s %8s" % ("phase", "keys/s", "MB/s", "file MB", "peak RSS MB", "secs"))
         for r in rows:
             print("%-30s %12.0f %10.1f %10.1f %12.1f %8.2f" % r)

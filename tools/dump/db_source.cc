@@ -53,7 +53,8 @@ Status DbSource::Open(const std::string& dir) {
   return Status::OK();
 }
 
-uint64_t DbSource::EstimatedKeys(const SourceFilter& filter) const {
+Status DbSource::Start(const SourceFilter& filter, uint64_t* estimated_keys) {
+  filter_ = filter;
   uint64_t total = 0;
   for (int db = 0; db < 65536; db++) {
     if (filter.db >= 0 && db != filter.db) continue;
@@ -66,12 +67,12 @@ uint64_t DbSource::EstimatedKeys(const SourceFilter& filter) const {
       total += static_cast<uint64_t>(
           std::max<int64_t>(0, static_cast<int64_t>(DecodeFixed64(v.data()))));
   }
-  return total;
+  *estimated_keys = total;
+  return Status::OK();
 }
 
-Status DbSource::Scan(const SourceFilter& filter,
-                      const std::function<Status(const KeyHeader&, engine::ValueSink**)>& on_key,
-                      const std::function<Status()>& after_key) {
+Status DbSource::Scan(const KeyStart& on_key, const KeyEnd& after_key) {
+  const SourceFilter& filter = filter_;
   // Secondary instances have no snapshots, and need none: the instance only moves when
   // TryCatchUpWithPrimary is called, which happens once, in Open. Both iterators pin that
   // same state, so every key is read at one point in time.

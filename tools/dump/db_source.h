@@ -20,29 +20,22 @@ class ColumnFamilyHandle;
 
 namespace redrock::dump {
 
-struct SourceFilter {
-  int db = -1;        // -1: every database
-  std::string match;  // glob over key names; empty: every key
-};
-
-class DbSource {
+class DbSource : public KeySource {
  public:
   DbSource() = default;
-  ~DbSource();
+  ~DbSource() override;
   DbSource(const DbSource&) = delete;
   DbSource& operator=(const DbSource&) = delete;
 
   // Opens `dir` (a redrock --dir) read-only as a secondary instance.
   Status Open(const std::string& dir);
-  // Key count the database's own counters report (for progress/ETA), over `filter.db`.
-  uint64_t EstimatedKeys(const SourceFilter& filter) const;
-  // Streams every live key passing `filter`, in (db, key) order. `on_key` gets each header
-  // and must return the sink for its value; `after_key` runs once the value ended.
-  Status Scan(const SourceFilter& filter,
-              const std::function<Status(const KeyHeader&, engine::ValueSink**)>& on_key,
-              const std::function<Status()>& after_key);
+  // The point in time is the one Open caught up to; the estimate is the key count the
+  // database's own counters report over `filter.db`.
+  Status Start(const SourceFilter& filter, uint64_t* estimated_keys) override;
+  Status Scan(const KeyStart& on_key, const KeyEnd& after_key) override;
 
  private:
+  SourceFilter filter_;
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::string secondary_dir_;

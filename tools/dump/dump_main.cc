@@ -1,13 +1,17 @@
 // redrock-dump: writes a consistent snapshot of a redrock data directory (the server may be
-// running) as a redrock dump or a Redis RDB file. See docs/backup.md.
+// running) or of a running server over the network, as a redrock dump or a Redis RDB file.
+// See docs/backup.md.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "engine/numbers.h"
 #include "tools/dump/db_source.h"
 #include "tools/dump/dump_stream.h"
+#include "tools/dump/net_source.h"
 #include "tools/dump/progress.h"
 #include "tools/dump/rdb_file.h"
 
@@ -17,9 +21,13 @@ using namespace redrock::dump;
 namespace {
 
 const char kUsage[] =
-    "usage: redrock-dump --dir DATA_DIR [--out FILE|-] [--format redrock|rdb] [--zstd[=LEVEL]]\n"
-    "                    [--db N] [--match GLOB] [--quiet]\n"
-    "Writes a consistent snapshot of a redrock data directory; the server may be running.\n"
+    "usage: redrock-dump (--dir DATA_DIR | --host HOST --port PORT [--user USER]\n"
+    "                    [--password PASS]) [--out FILE|-] [--format redrock|rdb]\n"
+    "                    [--zstd[=LEVEL]] [--db N] [--match GLOB] [--quiet]\n"
+    "Writes a consistent snapshot of a redrock server's data.\n"
+    "  --dir DATA_DIR    read the data directory (the server may be running)\n"
+    "  --host, --port    read a running server over the network, at one point in time\n"
+    "                    (password also from REDROCK_PASSWORD)\n"
     "  --format redrock  redrock's dump format (default; Protobuf records, checksummed)\n"
     "  --format rdb      a Redis RDB file (Redis 5.0 and later load it)\n"
     "  --zstd[=LEVEL]    compress a redrock dump with zstd (default level 3)\n"
@@ -33,7 +41,8 @@ int Fail(const std::string& msg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dir, out = "-", format = "redrock";
+  std::string dir, host, user, password, out = "-", format = "redrock";
+  int port = 0;
   SourceFilter filter;
   DumpOptions options;
   bool quiet = false;
@@ -47,6 +56,11 @@ int main(int argc, char** argv) {
     std::string v;
     int64_t n;
     if (a == "--dir" && value(&dir)) {
+    } else if (a == "--host" && value(&host)) {
+    } else if (a == "--port" && value(&v) && ParseInt64(v, &n) && n > 0 && n < 65536) {
+      port = static_cast<int>(n);
+    } else if (a == "--user" && value(&user)) {
+    } else if (a == "--password" && value(&password)) {
     } else if (a == "--out" && value(&out)) {
     } else if (a == "--format" && value(&format)) {
     } else if (a == "--zstd") {
@@ -67,16 +81,33 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (dir.empty() || (format != "redrock" && format != "rdb")) {
+  if (dir.empty() == host.empty() || (!host.empty() && port == 0) ||
+      (format != "redrock" && format != "rdb")) {
     fputs(kUsage, stderr);
     return 2;
   }
   if (format == "rdb" && options.zstd) return Fail("--zstd applies to the redrock format only");
+  if (password.empty()) {
+    if (const char* env = getenv("REDROCK_PASSWORD")) password = env;
+  }
 
-  DbSource source;
-  Status s = source.Open(dir);
+  std::unique_ptr<KeySource> source_holder;
+  Status s;
+  if (!dir.empty()) {
+    auto db = std::make_unique<DbSource>();
+    s = db->Open(dir);
+    source_holder = std::move(db);
+    options.source = dir;
+  } else {
+    auto net = std::make_unique<NetSource>();
+    s = net->Connect(host, port, user, password);
+    source_holder = std::move(net);
+    options.source = host + ":" + std::to_string(port);
+  }
+  KeySource& source = *source_holder;
+  uint64_t total = 0;
+  if (s.ok()) s = source.Start(filter, &total);
   if (!s.ok()) return Fail(s.ToString());
-  const uint64_t total = source.EstimatedKeys(filter);
   const auto start = std::chrono::steady_clock::now();
   Progress progress(!quiet);
   uint64_t keys = 0;
@@ -86,7 +117,6 @@ int main(int argc, char** argv) {
     s = writer.Open(out);
     if (s.ok()) {
       s = source.Scan(
-          filter,
           [&](const KeyHeader& h, engine::ValueSink** sink) {
             *sink = writer.sink();
             return writer.StartKey(h);
@@ -99,12 +129,10 @@ int main(int argc, char** argv) {
     }
     if (s.ok()) s = writer.Finish();
   } else {
-    options.source = dir;
     ProtoDumpWriter writer;
     s = writer.Open(out, options);
     if (s.ok()) {
       s = source.Scan(
-          filter,
           [&](const KeyHeader& h, engine::ValueSink** sink) {
             *sink = writer.sink();
             return writer.StartKey(h);

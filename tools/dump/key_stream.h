@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,29 @@ class KeyConsumer {
   virtual Status StartKey(const KeyHeader& header, engine::ValueSink** sink) = 0;
   // The key's value ended (after sink->End()).
   virtual Status FinishKey() = 0;
+};
+
+// Which keys a dump reads.
+struct SourceFilter {
+  int db = -1;        // -1: every database
+  std::string match;  // glob over key names; empty: every key
+};
+
+// Where redrock-dump reads keys from: a data directory (DbSource) or a running server over
+// the network (NetSource). Both deliver every live key once, in (db, key) order, all read
+// at one point in time.
+class KeySource {
+ public:
+  using KeyStart = std::function<Status(const KeyHeader&, engine::ValueSink**)>;
+  using KeyEnd = std::function<Status()>;
+
+  virtual ~KeySource() = default;
+  // Fixes the point in time and the filter; *estimated_keys gets the number of keys the
+  // filter's databases hold (for progress; the filter's pattern is not applied to it).
+  virtual Status Start(const SourceFilter& filter, uint64_t* estimated_keys) = 0;
+  // Streams every live key passing the filter. `on_key` gets each header and must return
+  // the sink for its value; `after_key` runs once the value ended.
+  virtual Status Scan(const KeyStart& on_key, const KeyEnd& after_key) = 0;
 };
 
 // A sink that accepts and drops everything, counting elements (verify-only reads, skips).

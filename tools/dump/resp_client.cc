@@ -48,6 +48,21 @@ Status RespClient::Connect(const std::string& host, int port, int timeout_ms) {
   return st;
 }
 
+Status RespClient::Authenticate(const std::string& user, const std::string& password) {
+  RespReply r;
+  if (!password.empty()) {
+    if (user.empty()) {
+      REDROCK_RETURN_IF_ERROR(Call({"AUTH", password}, &r));
+    } else {
+      REDROCK_RETURN_IF_ERROR(Call({"AUTH", user, password}, &r));
+    }
+    if (r.kind == RespReply::Kind::kError) return Status::IOError("AUTH failed: " + r.str);
+  }
+  REDROCK_RETURN_IF_ERROR(Call({"PING"}, &r));
+  if (r.kind == RespReply::Kind::kError) return Status::IOError("PING failed: " + r.str);
+  return Status::OK();
+}
+
 void RespClient::Append(const std::vector<std::string_view>& args) {
   // Appended piece by piece: `"*" + std::to_string(n)` trips GCC 12's false -Wrestrict.
   out_.push_back('*');

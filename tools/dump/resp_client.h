@@ -1,5 +1,5 @@
 // A minimal blocking RESP2 client for the dump tools: connect, pipeline commands, read
-// replies. Enough for AUTH, SELECT, RESTORE and INFO; not a general-purpose client.
+// replies. Enough for AUTH, SELECT, RESTORE, INFO and SNAPSHOT; not a general-purpose client.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +26,9 @@ class RespClient {
   RespClient& operator=(const RespClient&) = delete;
 
   Status Connect(const std::string& host, int port, int timeout_ms = 30000);
+  // AUTH (with `user` when not empty) when `password` is not empty, then PING; IOError
+  // with the server's error text when either fails.
+  Status Authenticate(const std::string& user, const std::string& password);
   // Appends a command to the send buffer (sent by Flush or Call).
   void Append(const std::vector<std::string_view>& args);
   Status Flush();

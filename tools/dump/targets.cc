@@ -33,17 +33,7 @@ Status VerifyTarget::FinishKey() {
 Status RespTarget::Connect(const std::string& host, int port, const std::string& user,
                            const std::string& password) {
   REDROCK_RETURN_IF_ERROR(client_.Connect(host, port));
-  RespReply r;
-  if (!password.empty()) {
-    if (user.empty()) {
-      REDROCK_RETURN_IF_ERROR(client_.Call({"AUTH", password}, &r));
-    } else {
-      REDROCK_RETURN_IF_ERROR(client_.Call({"AUTH", user, password}, &r));
-    }
-    if (r.kind == RespReply::Kind::kError) return Status::IOError("AUTH failed: " + r.str);
-  }
-  REDROCK_RETURN_IF_ERROR(client_.Call({"PING"}, &r));
-  if (r.kind == RespReply::Kind::kError) return Status::IOError("PING failed: " + r.str);
+  REDROCK_RETURN_IF_ERROR(client_.Authenticate(user, password));
   sink_ = std::make_unique<PayloadSink>(&payload_);
   return Status::OK();
 }
