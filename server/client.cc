@@ -8,7 +8,6 @@
 
 #include "engine/engine.h"
 #include "server/command.h"
-#include "server/multi.h"
 #include "server/server.h"
 
 namespace redrock::server {
@@ -167,11 +166,6 @@ void Client::ProcessRequests() {
   processing_ = true;
   while (next_request_ < requests_.size() && !parked_ && !closed_ &&
          !has_flag(kClientCloseAfterReply)) {
-    if (const size_t run = PipelineRunLength(*server_, *this, requests_, next_request_); run >= 2) {
-      ExecutePipelineRun(*server_, *this, requests_, next_request_, run);
-      next_request_ += run;
-      continue;
-    }
     protocol::Request& request = requests_[next_request_];
     if (!request.empty() && !server_->Execute(*this, request)) break;  // deferred
     ++next_request_;

@@ -68,15 +68,4 @@ bool QueueIfInMulti(Server& server, Client& client, const CommandSpec& spec,
 void OnCommandRefused(Server& server, Client& client, const CommandSpec* spec,
                       const protocol::Request& args, std::string* out, size_t mark);
 
-// Pipelined writes. When a client's input holds several write commands in a row, they run
-// as one engine::Transaction (their keys locked once, up front, one RocksDB write), as if
-// wrapped in MULTI/EXEC, with each command's own reply; what other clients can observe is
-// the same as running them one by one, only the writes become visible together.
-// How many requests from `from` on can run that way (0 or 1: run them one by one).
-size_t PipelineRunLength(Server& server, Client& client,
-                         const std::vector<protocol::Request>& requests, size_t from);
-// Runs requests[from, from + n) as one transaction.
-void ExecutePipelineRun(Server& server, Client& client, std::vector<protocol::Request>& requests,
-                        size_t from, size_t n);
-
 }  // namespace redrock::server
