@@ -2,6 +2,8 @@
 // what they read from RocksDB back to it; writes go to RocksDB and then through to the tier.
 // Inside a Transaction the tier is bypassed: reads must see the transaction's pending writes,
 // which only its indexed batch knows.
+#include <optional>
+
 #include <rocksdb/db.h>
 #include <rocksdb/snapshot.h>
 #include <rocksdb/utilities/write_batch_with_index.h>
@@ -37,6 +39,22 @@ std::string Successor(std::string_view prefix) {
   return s;
 }
 
+// The hot tier's answer to a point read as RocksDB would give it (the value is already in
+// value's buffer on a hit), or nullopt on a miss, with `value` emptied for RocksDB to fill.
+std::optional<rocksdb::Status> TierAnswer(HotTier::Result r, rocksdb::PinnableSlice* value) {
+  switch (r) {
+    case HotTier::Result::kHit:
+      value->PinSelf();
+      return rocksdb::Status::OK();
+    case HotTier::Result::kAbsent:
+      return rocksdb::Status::NotFound();
+    case HotTier::Result::kMiss:
+      break;
+  }
+  value->Reset();
+  return std::nullopt;
+}
+
 // Appends the records under [prefix, upper) of `cf` to *out; stops early once more than the
 // tier takes were read (the tier then marks the collection as too big).
 rocksdb::Status LoadRecords(rocksdb::DB* db, rocksdb::ReadOptions ro,
@@ -70,16 +88,8 @@ rocksdb::Status Engine::Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamil
   std::string_view k(key.data(), key.size());
   if (cf == cfs_[kMeta]) {
     HotTier::Ticket ticket;
-    switch (hot_tier_->GetMeta(k, snap, value->GetSelf(), &ticket)) {
-      case HotTier::Result::kHit:
-        value->PinSelf();
-        return rocksdb::Status::OK();
-      case HotTier::Result::kAbsent:
-        return rocksdb::Status::NotFound();
-      case HotTier::Result::kMiss:
-        break;
-    }
-    value->Reset();
+    if (auto answer = TierAnswer(hot_tier_->GetMeta(k, snap, value->GetSelf(), &ticket), value))
+      return *answer;
     rocksdb::Status s = db_->Get(ro, cf, key, value);
     if (s.ok() || s.IsNotFound()) {
       std::optional<std::string_view> found;
@@ -90,16 +100,8 @@ rocksdb::Status Engine::Get(const rocksdb::ReadOptions& ro, rocksdb::ColumnFamil
   }
   if (cf == cfs_[kData] || cf == cfs_[kZScore]) {
     const auto family = cf == cfs_[kData] ? HotTier::Family::kData : HotTier::Family::kZScore;
-    switch (hot_tier_->GetMember(family, k, snap, value->GetSelf())) {
-      case HotTier::Result::kHit:
-        value->PinSelf();
-        return rocksdb::Status::OK();
-      case HotTier::Result::kAbsent:
-        return rocksdb::Status::NotFound();
-      case HotTier::Result::kMiss:
-        break;
-    }
-    value->Reset();
+    if (auto answer = TierAnswer(hot_tier_->GetMember(family, k, snap, value->GetSelf()), value))
+      return *answer;
     // A hot small collection is worth loading whole on its first point read.
     if (size_t plen = CollectionPrefixLength(k); plen != 0) {
       if (auto m = HotMembers(k.substr(0, plen), ro)) {
