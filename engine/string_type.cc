@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "engine/engine.h"
 #include "engine/key_locks.h"
@@ -128,29 +129,53 @@ Status StringType::MGet(int db, const std::vector<std::string_view>& keys,
 Status StringType::MSet(int db,
                         const std::vector<std::pair<std::string_view, std::string_view>>& kvs,
                         bool nx, bool* applied) {
-  std::vector<std::pair<int, std::string_view>> lock_keys;
+  std::vector<SetItem> items;
+  items.reserve(kvs.size());
   for (const auto& kv : kvs)
-    lock_keys.emplace_back(db, kv.first);
+    items.push_back({kv.first, kv.second, 0});
+  return WriteMany(db, items, nx, applied);
+}
+
+Status StringType::SetMany(int db, const std::vector<SetItem>& items) {
+  bool applied = false;
+  return WriteMany(db, items, false, &applied);
+}
+
+Status StringType::WriteMany(int db, const std::vector<SetItem>& items, bool nx, bool* applied) {
+  std::vector<std::pair<int, std::string_view>> lock_keys;
+  lock_keys.reserve(items.size());
+  for (const auto& item : items)
+    lock_keys.emplace_back(db, item.key);
   KeyLockGuard guard(engine_->locks(), lock_keys);
   *applied = false;
-  // Read every current record first; a key named twice is written once, with its last value.
-  std::vector<MetaRecord> metas(kvs.size());
-  std::vector<bool> stored(kvs.size());
-  for (size_t i = 0; i < kvs.size(); i++) {
+  // Only the last occurrence of a key is written. Up to 64 keys a pairwise check is cheaper
+  // than hashing them.
+  std::vector<bool> last(items.size(), true);
+  if (items.size() <= 64) {
+    for (size_t i = 0; i < items.size(); i++) {
+      for (size_t j = i + 1; j < items.size() && last[i]; j++)
+        last[i] = items[j].key != items[i].key;
+    }
+  } else {
+    std::unordered_set<std::string_view> later;
+    for (size_t i = items.size(); i-- > 0;)
+      last[i] = later.insert(items[i].key).second;
+  }
+  // Read every current record first.
+  std::vector<MetaRecord> metas(items.size());
+  std::vector<bool> stored(items.size());
+  for (size_t i = 0; i < items.size(); i++) {
+    if (!last[i] && !nx) continue;
     bool st = false, live = false;
-    REDROCK_RETURN_IF_ERROR(ReadForWrite(db, kvs[i].first, &metas[i], &st, &live));
+    REDROCK_RETURN_IF_ERROR(ReadForWrite(db, items[i].key, &metas[i], &st, &live));
     stored[i] = st;
     if (nx && live) return Status::OK();
   }
   Batch batch(engine_);
-  for (size_t i = 0; i < kvs.size(); i++) {
-    bool last = true;
-    for (size_t j = i + 1; j < kvs.size(); j++) {
-      if (kvs[j].first == kvs[i].first) last = false;
-    }
-    if (!last) continue;
-    batch.PutMeta(db, kvs[i].first, stored[i] ? &metas[i] : nullptr,
-                  StringRecord(kvs[i].second, 0));
+  for (size_t i = 0; i < items.size(); i++) {
+    if (!last[i]) continue;
+    batch.PutMeta(db, items[i].key, stored[i] ? &metas[i] : nullptr,
+                  StringRecord(items[i].value, items[i].expire_ms));
   }
   REDROCK_RETURN_IF_ERROR(batch.Commit());
   *applied = true;

@@ -50,6 +50,16 @@ class StringType {
   // MSET / MSETNX, atomically. With nx nothing is written if any key exists (*applied false).
   Status MSet(int db, const std::vector<std::pair<std::string_view, std::string_view>>& kvs,
               bool nx, bool* applied);
+  // Plain SETs (SET key value [EX|PX n]) run as one atomic write: one key-lock acquisition
+  // and one commit for all of them. A key named twice ends with its last value and TTL,
+  // as if the SETs had run one after the other. expire_ms is absolute and in the future,
+  // or 0 for no TTL.
+  struct SetItem {
+    std::string_view key;
+    std::string_view value;
+    uint64_t expire_ms = 0;
+  };
+  Status SetMany(int db, const std::vector<SetItem>& items);
   // INCRBY family: the stored value must be a 64-bit integer; keeps the TTL.
   Status IncrBy(int db, std::string_view key, int64_t delta, int64_t* result);
   // INCRBYFLOAT: *result is the new value as stored (Redis's human format).
@@ -73,6 +83,8 @@ class StringType {
   // Reads the live string under the key lock; *present false when missing/expired.
   Status ReadForWrite(int db, std::string_view key, MetaRecord* meta, bool* stored,
                       bool* live) const;
+  // MSET, MSETNX and SetMany: with nx, nothing is written if any key is live.
+  Status WriteMany(int db, const std::vector<SetItem>& items, bool nx, bool* applied);
   Engine* engine_;
 };
 

@@ -1,12 +1,16 @@
 // Command dispatch: lookup, arity and auth checks with Redis 7's exact errors, the exclusive
 // gate, per-command statistics and CLIENT REPLY suppression.
 #include <chrono>
+#include <limits>
 
 #include <spdlog/spdlog.h>
 
 #include "engine/access_clock.h"
 #include "engine/engine.h"
 #include "engine/key_format.h"
+#include "engine/numbers.h"
+#include "engine/string_type.h"
+#include "server/arg_parse.h"
 #include "server/client.h"
 #include "server/monitor.h"
 #include "server/multi.h"
@@ -50,7 +54,103 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
+bool IsSetName(const std::string& name) {
+  return name.size() == 3 && (name[0] | 0x20) == 's' && (name[1] | 0x20) == 'e' &&
+         (name[2] | 0x20) == 't';
+}
+
+// SET key value [EX seconds | PX milliseconds], with the checks SET itself makes. Anything
+// else, including an argument SET would refuse, is false: that request runs on its own.
+bool ParsePlainSet(const protocol::Request& args, int64_t now_ms,
+                   engine::StringType::SetItem* item) {
+  if (!IsSetName(args[0])) return false;
+  item->key = args[1];
+  item->value = args[2];
+  item->expire_ms = 0;
+  if (args.size() == 3) return true;
+  if (args.size() != 5) return false;
+  const std::string& opt = args[3];
+  if (opt.size() != 2 || (opt[1] | 0x20) != 'x') return false;
+  const char unit = static_cast<char>(opt[0] | 0x20);
+  if (unit != 'e' && unit != 'p') return false;
+  int64_t v;
+  if (!ParseInt64(args[4], &v) || v <= 0) return false;
+  if (unit == 'e') {
+    if (v > std::numeric_limits<int64_t>::max() / 1000) return false;
+    v *= 1000;
+  }
+  if (v > std::numeric_limits<int64_t>::max() - now_ms) return false;
+  item->expire_ms = static_cast<uint64_t>(v + now_ms);
+  return true;
+}
+
 }  // namespace
+
+size_t Server::ExecuteSetRun(Client& client, std::vector<protocol::Request>& requests,
+                             size_t begin) {
+  constexpr size_t kMaxRun = 64;
+  constexpr uint32_t kOneByOne = kClientPubSub | kClientMulti | kClientReplyOff | kClientReplySkip |
+                                 kClientReplySkipNext | kClientCloseAfterReply | kClientCloseAsap;
+  // Cheap tests first: this runs before every request.
+  if (requests.size() - begin < 2 || requests[begin].size() < 3 || requests[begin + 1].size() < 3 ||
+      !IsSetName(requests[begin][0]) || !IsSetName(requests[begin + 1][0])) {
+    return 0;
+  }
+  // Whatever makes SET do more than write (events, MONITOR, MULTI, CLIENT REPLY, a pause)
+  // sends the requests through Execute one by one.
+  if (!client.authenticated() || client.in_exec() || (client.flags() & kOneByOne) != 0 ||
+      notify_flags_.load(std::memory_order_relaxed) != 0 || monitors_->active()) {
+    return 0;
+  }
+  const CommandSpec* spec = commands_.Find(requests[begin][0]);
+  if (spec == nullptr || PausedFor(spec->flags) > 0) return 0;
+  const int64_t now = static_cast<int64_t>(engine::NowMs());
+  std::vector<engine::StringType::SetItem> items;
+  size_t end = begin;
+  engine::StringType::SetItem item;
+  while (end < requests.size() && end - begin < kMaxRun && requests[end].size() >= 3 &&
+         ParsePlainSet(requests[end], now, &item)) {
+    items.push_back(item);
+    ++end;
+  }
+  if (items.size() < 2) return 0;
+
+  client.set_last_command(spec);
+  const int db = client.db();
+  const uint64_t start = CycleClock::Now();
+  Status s;
+  gate_.lock_shared();
+  try {
+    s = engine::StringType(engine_).SetMany(db, items);
+  } catch (const std::exception& e) {
+    spdlog::error("command 'set' threw: {}", e.what());
+    s = Status::IOError(std::string("internal error: ") + e.what());
+  }
+  gate_.unlock_shared();
+  const uint64_t now_ms = engine::NowMs();
+  for (const auto& it : items)
+    engine_->access_clock().Touch(db, it.key, now_ms);
+  ThreadStats& stats = client.thread()->stats();
+  CommandCounters& counters = stats.commands[spec->id];
+  counters.calls.Add(items.size());
+  counters.ticks.Add(CycleClock::Now() - start);
+  stats.commands_processed.Add(items.size());
+  stats.write_commands.Add(items.size());
+  protocol::ReplyWriter& w = client.writer();
+  for (size_t i = begin; i < end; i++) {
+    if (s.ok()) {
+      w.Ok();
+      continue;
+    }
+    std::string& out = client.output();
+    const size_t mark = out.size();
+    CommandContext ctx{*this, client, requests[i], w, *engine_, db};
+    ReplyError(ctx, s);
+    CountError(std::string_view(out).substr(mark, std::min<size_t>(out.size() - mark, 64)));
+    counters.failed.Add();
+  }
+  return items.size();
+}
 
 bool Server::Execute(Client& client, protocol::Request& args) {
   std::string& out = client.output();

@@ -83,6 +83,141 @@ class PipelinedWritesTest(CompareTestCase):
         self.assertEqual(ra[-1], b"$3\r\n100\r\n")
 
 
+class PipelinedSetRunTest(CompareTestCase):
+    """Consecutive plain SETs of one pipeline (SET k v [EX|PX n]) commit as one write on
+    redrock. Replies, errors, TTLs, overwritten types and duplicates must still be Redis's,
+    command by command, and whatever needs a SET on its own must still get it."""
+
+    def send_both(self, cmds):
+        payload = b"".join(harness.encode_command(*c) for c in cmds)
+        out = []
+        for c in (self.a, self.b):
+            c.send(payload)
+            out.append(c.read_replies(len(cmds)))
+        diffs = ["#%d %r: redrock %r, redis %r" % (i, c, x, y)
+                 for i, (c, x, y) in enumerate(zip(cmds, out[0], out[1])) if x != y]
+        self.assertEqual(diffs, [])
+        return out[0]
+
+    def test_runs_with_options_errors_duplicates_and_other_types(self):
+        cmds = [("RPUSH", "list", "a", "b"), ("HSET", "hash", "f", "v"), ("SADD", "set", "m"),
+                ("SET", "k1", "v1"), ("SET", "k2", "v2", "EX", "100"),
+                ("SET", "k3", "v3", "px", "100000"), ("SET", "k1", "v1b"),
+                ("SET", "list", "now a string"), ("SET", "hash", "x", "EX", "50"),
+                ("set", "k4", ""), ("SET", "k2", "v2b"),
+                # SET's own errors in the middle of runs, each answered in its place
+                ("SET", "e1", "v", "EX", "0"), ("SET", "e2", "v", "EX", "abc"),
+                ("SET", "e3", "v", "PX", "-5"), ("SET", "e4", "v", "EX", "9223372036854775807"),
+                ("SET", "e5", "v", "EX"), ("SET", "k5", "v5"), ("SET", "k6", "v6", "NX"),
+                ("SET", "k6", "v6b", "NX"), ("SET", "k1", "v1c", "XX"), ("SET", "k7", "v", "GET"),
+                ("SET", "k8", "v8", "KEEPTTL"), ("SET", "k2", "v2c", "KEEPTTL"),
+                ("SET", "k9", "v9", "EX", "+5"), ("SET", "k10", "v10", "EX", " 5"),
+                ("SET", "k11", "v11"), ("GET", "k1"), ("SET", "k12", "v12"),
+                ("SET", "k12", "v12b", "EX", "30"), ("SET", "k12", "v12c")]
+        cmds += [("SET", "n%d" % i, "v%d" % i) for i in range(150)]
+        cmds += [("SET", "n%d" % (i % 7), "w%d" % i, "PX", str(60000 + i)) for i in range(20)]
+        self.send_both(cmds)
+        checks = ["MGET k1 k2 k3 k4 k5 k6 k7 k8 k9 k10 k11 k12 e1 e2 list hash",
+                  "TYPE list", "TYPE hash", "TYPE set", "LRANGE list 0 -1", "HGETALL hash",
+                  "TTL k1", "TTL k11", "TTL k12", "DBSIZE", "MGET n0 n6 n7 n149"]
+        self.assertSame(checks)
+        # TTLs set by the run: compare them within a tolerance, not byte for byte.
+        for key, low, high in (("k3", 95, 100), ("hash", 45, 50), ("n6", 55, 60)):
+            for c in (self.a, self.b):
+                ttl = int(decode(c.call("TTL", key)))
+                self.assertTrue(low <= ttl <= high, (key, ttl))
+        for key in ("n3", "n5", "n6"):
+            pttls = [int(decode(c.call("PTTL", key))) for c in (self.a, self.b)]
+            self.assertLess(abs(pttls[0] - pttls[1]), 2000, (key, pttls))
+        # The list and hash that SETs replaced left nothing behind.
+        self.assertSame(["RPUSH list x", "LRANGE list 0 -1", "HSET hash g 1", "HGETALL hash"],
+                        a=self.a, b=self.b)
+
+    def test_statistics_and_idle_time_per_command(self):
+        self.a.call("CONFIG", "RESETSTAT")
+        self.send_both([("SET", "s%d" % i, "v") for i in range(100)])
+        info = decode(self.a.call("INFO", "commandstats")).decode()
+        self.assertIn("cmdstat_set:calls=100,", info)
+        self.assertEqual(decode(self.a.call("OBJECT", "IDLETIME", "s99")), 0)
+
+    def test_watch_sees_a_run_from_another_client(self):
+        w = self.raw()
+        self.assertEqual(w.call("WATCH", "s50"), b"+OK\r\n")
+        self.send_both([("SET", "s%d" % i, "v") for i in range(100)])
+        w.send(harness.encode_command("MULTI") + harness.encode_command("SET", "s50", "mine")
+               + harness.encode_command("EXEC"))
+        self.assertEqual(w.read_replies(3)[2], b"*-1\r\n")
+        self.assertEqual(self.a.call("GET", "s50"), b"$1\r\nv\r\n")
+        w.close()
+
+    def test_events_monitor_and_client_reply_still_see_each_set(self):
+        sub = self.raw()
+        self.a.call("CONFIG", "SET", "notify-keyspace-events", "KEAn")
+        self.b.call("CONFIG", "SET", "notify-keyspace-events", "KEAn")
+        try:
+            sub.send_command("SUBSCRIBE", "__keyevent@0__:set", "__keyevent@0__:new")
+            sub.read_replies(2)
+            self.send_both([("SET", "a", "1"), ("SET", "b", "2"), ("SET", "a", "3")])
+            got = [decode(r)[2] for r in sub.read_replies(5)]
+            self.assertEqual(got, [b"a", b"a", b"b", b"b", b"a"])
+        finally:
+            self.a.call("CONFIG", "SET", "notify-keyspace-events", "")
+            self.b.call("CONFIG", "SET", "notify-keyspace-events", "")
+            sub.close()
+        mon = self.raw()
+        mon.call("MONITOR")
+        self.send_both([("SET", "m1", "1"), ("SET", "m2", "2")])
+        lines = [decode(r) for r in mon.read_replies(2)]
+        self.assertTrue(lines[0].endswith('"SET" "m1" "1"'), lines)
+        self.assertTrue(lines[1].endswith('"SET" "m2" "2"'), lines)
+        mon.close()
+        # CLIENT REPLY SKIP answers nothing and silences the next SET only.
+        cmds = [("CLIENT", "REPLY", "SKIP"), ("SET", "r1", "1"), ("SET", "r2", "2"), ("GET", "r1")]
+        payload = b"".join(harness.encode_command(*c) for c in cmds)
+        out = []
+        for c in (self.a, self.b):
+            c.send(payload)
+            out.append(c.read_replies(2))
+        self.assertEqual(out[0], out[1])
+        self.assertEqual(out[0], [b"+OK\r\n", b"$1\r\n1\r\n"])
+
+    def test_concurrent_runs_on_shared_keys_lose_nothing(self):
+        # Two clients pipelining runs over the same keys: every key ends with one of the
+        # values written to it, and a counter INCRed in between stays exact.
+        import threading
+        errors = []
+        rounds = []
+
+        def writer(tag):
+            c = self.raw()
+            try:
+                for r in harness.bounded(100, 15):
+                    rounds.append(r)
+                    cmds = [("SET", "shared%d" % (i % 40), "%s-%d-%d" % (tag, r, i))
+                            for i in range(60)] + [("INCR", "ctr")]
+                    payload = b"".join(harness.encode_command(*x) for x in cmds)
+                    c.send(payload)
+                    replies = c.read_replies(len(cmds))
+                    if replies[:60] != [b"+OK\r\n"] * 60:
+                        errors.append(replies[:3])
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(repr(e))
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=writer, args=(t,)) for t in ("x", "y")]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.assertEqual(errors, [])
+        self.assertEqual(decode(self.a.call("DBSIZE")), 41)
+        self.assertEqual(int(decode(self.a.call("GET", "ctr"))), len(rounds))
+        for i in range(40):
+            v = decode(self.a.call("GET", "shared%d" % i))
+            self.assertRegex(v, rb"^[xy]-\d+-\d+$")
+
+
 class SplitRequestTest(CompareTestCase):
     def send_slowly(self, client, data, step=1):
         for i in range(0, len(data), step):
