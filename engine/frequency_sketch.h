@@ -1,5 +1,7 @@
 // FrequencySketch: approximate access counts of recently seen keys (a count-min sketch with
-// 4 probes into one table of saturating 4-bit counters). Every `sample` additions all
+// 4 probes into one table of saturating 4-bit counters). The 4 counters of a key lie in one
+// 64-byte block of the table (one word pair per probe), so an Add or Estimate costs one cache
+// miss instead of four. Every `sample` additions all
 // counters are halved, so old popularity fades and the sketch tracks the recent workload.
 // Used by the hot tier as its TinyLFU admission filter. Not thread-safe.
 #pragma once
@@ -24,11 +26,14 @@ class FrequencySketch {
 
  private:
   void Halve();
-  // Slot i (0..3) of `hash`: a word index and a nibble within it.
-  void Slot(uint64_t hash, int i, uint64_t* word, int* shift) const;
+  static constexpr uint64_t kBlockWords = 8;  // 64 bytes
+  // The first word of `hash`'s block.
+  uint64_t Block(uint64_t hash) const;
+  // Slot i (0..3) of `hash` within its block: a word index and a nibble within it.
+  static void Slot(uint64_t hash, uint64_t block, int i, uint64_t* word, int* shift);
 
   std::vector<uint64_t> table_;  // 16 nibble counters per word
-  uint64_t word_mask_ = 0;
+  uint64_t block_mask_ = 0;
   uint64_t additions_ = 0;
   uint64_t sample_ = 0;
 };
