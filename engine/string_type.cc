@@ -206,6 +206,76 @@ Status StringType::IncrBy(int db, std::string_view key, int64_t delta, int64_t* 
   return batch.Commit();
 }
 
+Status StringType::IncrMany(int db, const std::vector<IncrItem>& items,
+                            std::vector<IncrResult>* results) {
+  std::vector<std::pair<int, std::string_view>> lock_keys;
+  lock_keys.reserve(items.size());
+  for (const auto& item : items)
+    lock_keys.emplace_back(db, item.key);
+  KeyLockGuard guard(engine_->locks(), lock_keys);
+  // One state per distinct key: read once, updated in order, written once.
+  struct KeyState {
+    std::string_view key;
+    MetaRecord meta;
+    bool stored = false;
+    Status error;  // WRONGTYPE or not an integer: every INCR of this key fails
+    int64_t value = 0;
+    uint64_t expire = 0;
+    bool changed = false;
+  };
+  std::vector<KeyState> states;
+  std::vector<size_t> state_of(items.size());
+  for (size_t i = 0; i < items.size(); i++) {
+    size_t k = 0;
+    while (k < states.size() && states[k].key != items[i].key)
+      k++;
+    state_of[i] = k;
+    if (k < states.size()) continue;
+    KeyState st;
+    st.key = items[i].key;
+    bool live = false;
+    REDROCK_RETURN_IF_ERROR(ReadForWrite(db, st.key, &st.meta, &st.stored, &live));
+    if (live) {
+      if (st.meta.type != ValueType::kString) {
+        st.error = Status::WrongType();
+      } else if (!ParseInt64(st.meta.value, &st.value)) {
+        st.error = Status::InvalidArgument("ERR value is not an integer or out of range");
+      }
+      st.expire = st.meta.expire_ms;
+    }
+    states.push_back(std::move(st));
+  }
+  results->assign(items.size(), IncrResult());
+  for (size_t i = 0; i < items.size(); i++) {
+    KeyState& st = states[state_of[i]];
+    IncrResult& r = (*results)[i];
+    const int64_t delta = items[i].delta;
+    const int64_t current = st.value;
+    if (!st.error.ok()) {
+      r.status = st.error;
+    } else if ((delta < 0 && current < 0 &&
+                delta < std::numeric_limits<int64_t>::min() - current) ||
+               (delta > 0 && current > 0 &&
+                delta > std::numeric_limits<int64_t>::max() - current)) {
+      r.status = Status::InvalidArgument("ERR increment or decrement would overflow");
+    } else {
+      st.value = current + delta;
+      st.changed = true;
+      r.value = st.value;
+    }
+  }
+  Batch batch(engine_);
+  bool any = false;
+  for (KeyState& st : states) {
+    if (!st.changed) continue;
+    batch.PutMeta(db, st.key, st.stored ? &st.meta : nullptr,
+                  StringRecord(FormatInt64(st.value), st.expire));
+    any = true;
+  }
+  if (any) REDROCK_RETURN_IF_ERROR(batch.Commit());
+  return Status::OK();
+}
+
 Status StringType::IncrByFloat(int db, std::string_view key, long double delta,
                                std::string* result) {
   KeyLockGuard guard(engine_->locks(), db, key);

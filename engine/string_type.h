@@ -60,6 +60,18 @@ class StringType {
     uint64_t expire_ms = 0;
   };
   Status SetMany(int db, const std::vector<SetItem>& items);
+  // INCRBY family commands of one pipeline as one atomic write, each applied in order as if
+  // it ran alone: results[i] is item i's new value, or its error (WRONGTYPE, not an
+  // integer, overflow), which leaves that key as it was.
+  struct IncrItem {
+    std::string_view key;
+    int64_t delta = 0;
+  };
+  struct IncrResult {
+    Status status;
+    int64_t value = 0;
+  };
+  Status IncrMany(int db, const std::vector<IncrItem>& items, std::vector<IncrResult>* results);
   // INCRBY family: the stored value must be a 64-bit integer; keeps the TTL.
   Status IncrBy(int db, std::string_view key, int64_t delta, int64_t* result);
   // INCRBYFLOAT: *result is the new value as stored (Redis's human format).

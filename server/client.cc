@@ -167,8 +167,8 @@ void Client::ProcessRequests() {
   while (next_request_ < requests_.size() && !parked_ && !closed_ &&
          !has_flag(kClientCloseAfterReply)) {
     protocol::Request& request = requests_[next_request_];
-    // A pipeline of plain SETs commits as one write (see Server::ExecuteSetRun).
-    if (const size_t n = server_->ExecuteSetRun(*this, requests_, next_request_); n > 0) {
+    // Pipelined plain SETs or INCRs commit as one write (see Server::ExecuteWriteRun).
+    if (const size_t n = server_->ExecuteWriteRun(*this, requests_, next_request_); n > 0) {
       next_request_ += n;
       continue;
     }

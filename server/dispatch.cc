@@ -54,16 +54,54 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-bool IsSetName(const std::string& name) {
-  return name.size() == 3 && (name[0] | 0x20) == 's' && (name[1] | 0x20) == 'e' &&
-         (name[2] | 0x20) == 't';
+bool EqualsLower(const std::string& s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); i++) {
+    if ((s[i] | 0x20) != lower[i]) return false;
+  }
+  return true;
+}
+
+// The commands Server::ExecuteWriteRun batches: plain SETs, and the INCR family.
+enum class RunKind { kNone, kSet, kIncr };
+
+RunKind RunKindOf(const protocol::Request& args) {
+  if (args.size() < 2) return RunKind::kNone;
+  const std::string& name = args[0];
+  if (name.size() == 3) return EqualsLower(name, "set") ? RunKind::kSet : RunKind::kNone;
+  if (name.size() != 4 && name.size() != 6) return RunKind::kNone;
+  return EqualsLower(name, "incr") || EqualsLower(name, "decr") || EqualsLower(name, "incrby") ||
+                 EqualsLower(name, "decrby")
+             ? RunKind::kIncr
+             : RunKind::kNone;
+}
+
+// INCR key, DECR key, INCRBY key n, DECRBY key n, when the command would accept its
+// arguments; false otherwise (that request runs on its own and gets its error).
+bool ParseIncr(const protocol::Request& args, engine::StringType::IncrItem* item) {
+  const std::string& name = args[0];
+  const bool decr = (name[0] | 0x20) == 'd';
+  item->key = args[1];
+  if (name.size() == 4) {
+    if (args.size() != 2) return false;
+    item->delta = decr ? -1 : 1;
+    return true;
+  }
+  int64_t v;
+  if (args.size() != 3 || !ParseInt64(args[2], &v)) return false;
+  if (decr) {
+    if (v == std::numeric_limits<int64_t>::min()) return false;
+    v = -v;
+  }
+  item->delta = v;
+  return true;
 }
 
 // SET key value [EX seconds | PX milliseconds], with the checks SET itself makes. Anything
 // else, including an argument SET would refuse, is false: that request runs on its own.
 bool ParsePlainSet(const protocol::Request& args, int64_t now_ms,
                    engine::StringType::SetItem* item) {
-  if (!IsSetName(args[0])) return false;
+  if (args.size() < 3) return false;
   item->key = args[1];
   item->value = args[2];
   item->expire_ms = 0;
@@ -86,70 +124,87 @@ bool ParsePlainSet(const protocol::Request& args, int64_t now_ms,
 
 }  // namespace
 
-size_t Server::ExecuteSetRun(Client& client, std::vector<protocol::Request>& requests,
-                             size_t begin) {
+size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& requests,
+                               size_t begin) {
   constexpr size_t kMaxRun = 64;
   constexpr uint32_t kOneByOne = kClientPubSub | kClientMulti | kClientReplyOff | kClientReplySkip |
                                  kClientReplySkipNext | kClientCloseAfterReply | kClientCloseAsap;
   // Cheap tests first: this runs before every request.
-  if (requests.size() - begin < 2 || requests[begin].size() < 3 || requests[begin + 1].size() < 3 ||
-      !IsSetName(requests[begin][0]) || !IsSetName(requests[begin + 1][0])) {
-    return 0;
-  }
-  // Whatever makes SET do more than write (events, MONITOR, MULTI, CLIENT REPLY, a pause)
-  // sends the requests through Execute one by one.
+  if (requests.size() - begin < 2) return 0;
+  const RunKind kind = RunKindOf(requests[begin]);
+  if (kind == RunKind::kNone || RunKindOf(requests[begin + 1]) != kind) return 0;
+  // Whatever makes a write do more than write (events, MONITOR, MULTI, CLIENT REPLY, a
+  // pause) sends the requests through Execute one by one.
   if (!client.authenticated() || client.in_exec() || (client.flags() & kOneByOne) != 0 ||
       notify_flags_.load(std::memory_order_relaxed) != 0 || monitors_->active()) {
     return 0;
   }
-  const CommandSpec* spec = commands_.Find(requests[begin][0]);
-  if (spec == nullptr || PausedFor(spec->flags) > 0) return 0;
+  const CommandSpec* first = commands_.Find(requests[begin][0]);
+  if (first == nullptr || PausedFor(first->flags) > 0) return 0;
   const int64_t now = static_cast<int64_t>(engine::NowMs());
-  std::vector<engine::StringType::SetItem> items;
+  std::vector<engine::StringType::SetItem> sets;
+  std::vector<engine::StringType::IncrItem> incrs;
   size_t end = begin;
-  engine::StringType::SetItem item;
-  while (end < requests.size() && end - begin < kMaxRun && requests[end].size() >= 3 &&
-         ParsePlainSet(requests[end], now, &item)) {
-    items.push_back(item);
+  while (end < requests.size() && end - begin < kMaxRun && RunKindOf(requests[end]) == kind) {
+    if (kind == RunKind::kSet) {
+      engine::StringType::SetItem item;
+      if (!ParsePlainSet(requests[end], now, &item)) break;
+      sets.push_back(item);
+    } else {
+      engine::StringType::IncrItem item;
+      if (!ParseIncr(requests[end], &item)) break;
+      incrs.push_back(item);
+    }
     ++end;
   }
-  if (items.size() < 2) return 0;
+  const size_t n = end - begin;
+  if (n < 2) return 0;
 
-  client.set_last_command(spec);
   const int db = client.db();
   const uint64_t start = CycleClock::Now();
   Status s;
+  std::vector<engine::StringType::IncrResult> results;
   gate_.lock_shared();
   try {
-    s = engine::StringType(engine_).SetMany(db, items);
+    engine::StringType strings(engine_);
+    s = kind == RunKind::kSet ? strings.SetMany(db, sets) : strings.IncrMany(db, incrs, &results);
   } catch (const std::exception& e) {
-    spdlog::error("command 'set' threw: {}", e.what());
+    spdlog::error("command '{}' threw: {}", first->name, e.what());
     s = Status::IOError(std::string("internal error: ") + e.what());
   }
   gate_.unlock_shared();
+  const uint64_t ticks_each = (CycleClock::Now() - start) / n;
   const uint64_t now_ms = engine::NowMs();
-  for (const auto& it : items)
-    engine_->access_clock().Touch(db, it.key, now_ms);
   ThreadStats& stats = client.thread()->stats();
-  CommandCounters& counters = stats.commands[spec->id];
-  counters.calls.Add(items.size());
-  counters.ticks.Add(CycleClock::Now() - start);
-  stats.commands_processed.Add(items.size());
-  stats.write_commands.Add(items.size());
   protocol::ReplyWriter& w = client.writer();
+  const CommandSpec* spec = first;
   for (size_t i = begin; i < end; i++) {
-    if (s.ok()) {
-      w.Ok();
+    if (i > begin && kind != RunKind::kSet) spec = commands_.Find(requests[i][0]);
+    engine_->access_clock().Touch(db, requests[i][1], now_ms);
+    CommandCounters& counters = stats.commands[spec->id];
+    counters.calls.Add();
+    counters.ticks.Add(ticks_each);
+    Status st = s;
+    if (st.ok() && kind == RunKind::kIncr) st = results[i - begin].status;
+    if (st.ok()) {
+      if (kind == RunKind::kSet) {
+        w.Ok();
+      } else {
+        w.Integer(results[i - begin].value);
+      }
       continue;
     }
     std::string& out = client.output();
     const size_t mark = out.size();
     CommandContext ctx{*this, client, requests[i], w, *engine_, db};
-    ReplyError(ctx, s);
+    ReplyError(ctx, st);
     CountError(std::string_view(out).substr(mark, std::min<size_t>(out.size() - mark, 64)));
     counters.failed.Add();
   }
-  return items.size();
+  client.set_last_command(spec);
+  stats.commands_processed.Add(n);
+  stats.write_commands.Add(n);
+  return n;
 }
 
 bool Server::Execute(Client& client, protocol::Request& args) {

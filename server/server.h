@@ -151,12 +151,13 @@ class Server {
   // Executes one request for `client`; returns false when the request was deferred (the
   // client was parked by CLIENT PAUSE and the request must run again later).
   bool Execute(Client& client, protocol::Request& args);
-  // Runs requests[begin..] while they are plain SETs (SET k v [EX|PX n]), at most 64, as one
-  // atomic write with one key-lock acquisition and one commit, with each request's reply,
+  // Runs requests[begin..] while they are of one batchable kind, at most 64, as one atomic
+  // write with one key-lock acquisition and one commit: plain SETs (SET k v [EX|PX n]), or
+  // the INCR family (INCR, DECR, INCRBY, DECRBY). Each request gets its own reply, error,
   // statistics and OBJECT IDLETIME as if it had run alone. Returns how many ran; 0 when
   // fewer than two qualify or the client or server needs them one by one (keyspace events,
   // MONITOR, MULTI, CLIENT REPLY, CLIENT PAUSE).
-  size_t ExecuteSetRun(Client& client, std::vector<protocol::Request>& requests, size_t begin);
+  size_t ExecuteWriteRun(Client& client, std::vector<protocol::Request>& requests, size_t begin);
   void OnClientClosed(Client* client);
   // Marks the key arguments of a command as accessed (OBJECT IDLETIME).
   void TouchKeys(const CommandSpec& spec, const protocol::Request& args, int db);

@@ -83,10 +83,11 @@ class PipelinedWritesTest(CompareTestCase):
         self.assertEqual(ra[-1], b"$3\r\n100\r\n")
 
 
-class PipelinedSetRunTest(CompareTestCase):
-    """Consecutive plain SETs of one pipeline (SET k v [EX|PX n]) commit as one write on
-    redrock. Replies, errors, TTLs, overwritten types and duplicates must still be Redis's,
-    command by command, and whatever needs a SET on its own must still get it."""
+class PipelinedRunTest(CompareTestCase):
+    """Consecutive plain SETs (SET k v [EX|PX n]) or INCR-family commands of one pipeline
+    commit as one write on redrock. Replies, errors, TTLs, overwritten types and duplicates
+    must still be Redis's, command by command, and whatever needs a command on its own must
+    still get it."""
 
     def send_both(self, cmds):
         payload = b"".join(harness.encode_command(*c) for c in cmds)
@@ -133,11 +134,33 @@ class PipelinedSetRunTest(CompareTestCase):
         self.assertSame(["RPUSH list x", "LRANGE list 0 -1", "HSET hash g 1", "HGETALL hash"],
                         a=self.a, b=self.b)
 
+    def test_incr_runs_with_errors_overflow_duplicates_and_ttl(self):
+        big = "9223372036854775806"
+        cmds = [("SET", "str", "abc"), ("RPUSH", "list", "x"), ("SET", "ttl", "10", "EX", "100"),
+                ("SET", "big", big), ("SET", "sp", " 1"),
+                ("INCR", "c"), ("incr", "c"), ("DECR", "c"), ("INCRBY", "c", "10"),
+                ("DECRBY", "c", "3"), ("INCR", "str"), ("INCR", "list"), ("INCR", "ttl"),
+                ("INCR", "big"), ("INCR", "big"), ("INCR", "big"), ("DECRBY", "big", "5"),
+                ("INCRBY", "c", "abc"), ("INCR", "c"), ("DECRBY", "c", "-9223372036854775808"),
+                ("INCR", "c", "extra"), ("DECR", "d"), ("DECR", "d"), ("INCR", "sp"),
+                ("INCRBY", "e", "-9223372036854775808"), ("DECR", "e"), ("INCR", "e"),
+                ("DECRBY", "f", "9223372036854775807"), ("DECRBY", "f", "1"), ("DECR", "f"),
+                ("INCRBY", "c", "+5"), ("INCRBY", "c", "007"), ("INCR", "c"), ("GET", "c")]
+        cmds += [("INCR", "n%d" % (i % 9)) for i in range(200)]
+        cmds += [("INCRBY", "m", str(i)) for i in range(70)] + [("GET", "m")]
+        self.send_both(cmds)
+        self.assertSame(["MGET c d e f big str ttl sp n0 n8 m", "TTL ttl", "DBSIZE",
+                         "OBJECT ENCODING c", "APPEND c x", "LRANGE list 0 -1"])
+
     def test_statistics_and_idle_time_per_command(self):
         self.a.call("CONFIG", "RESETSTAT")
         self.send_both([("SET", "s%d" % i, "v") for i in range(100)])
+        self.send_both([("INCR", "i")] * 30 + [("DECRBY", "i", "2")] * 20 + [("INCR", "s0")])
         info = decode(self.a.call("INFO", "commandstats")).decode()
         self.assertIn("cmdstat_set:calls=100,", info)
+        self.assertIn("cmdstat_incr:calls=31,", info)
+        self.assertIn("cmdstat_decrby:calls=20,", info)
+        self.assertIn("failed_calls=1", info.split("cmdstat_incr:")[1].split("\n")[0])
         self.assertEqual(decode(self.a.call("OBJECT", "IDLETIME", "s99")), 0)
 
     def test_watch_sees_a_run_from_another_client(self):
