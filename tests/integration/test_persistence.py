@@ -81,6 +81,40 @@ def writer_loop(port, st, stop):
         c.close()
 
 
+def pipeline_writer_loop(port, st, stop):
+    """Pipelines of 20 SETs then 10 INCRs (which redrock commits as two batched runs), each
+    pipeline acknowledged when all its replies are in, until `stop` or the server dies."""
+    try:
+        c = RawClient(port, timeout=5)
+    except OSError as e:
+        st.error = e
+        return
+    try:
+        for _ in harness.bounded(10 ** 6, 60):
+            if stop.is_set():
+                return
+            sets = [("%sp:%d" % (st.prefix, st.n + i), b"pv-%d" % (st.n + i)) for i in range(20)]
+            st.inflight = ("pipe", sets, 10)
+            c.send(b"".join(encode_command("SET", k, v) for k, v in sets)
+                   + encode_command("INCR", st.counter_key) * 10)
+            replies = c.read_replies(30)
+            want = [b"+OK\r\n"] * 20 + [b":%d\r\n" % (st.counter + i) for i in range(1, 11)]
+            if replies != want:
+                raise AssertionError("pipeline replied %r" % replies[:3])
+            for k, v in sets:
+                st.sets[k] = v
+            st.counter += 10
+            st.inflight = None
+            st.acked += 30
+            st.n += 20
+    except (ConnectionClosed, OSError, TimeoutError):
+        return  # the server died under us: expected
+    except AssertionError as e:
+        st.error = e
+    finally:
+        c.close()
+
+
 def mget(client, keys, chunk=500):
     values = []
     for i in range(0, len(keys), chunk):
@@ -100,6 +134,8 @@ def verify_and_adopt(client, st):
     allowed = {st.counter}
     if inflight and inflight[0] == "incr":
         allowed.add(st.counter + 1)
+    if inflight and inflight[0] == "pipe":
+        allowed.update(range(st.counter + 1, st.counter + inflight[2] + 1))
     assert counter in allowed, "counter %d, acknowledged %d (in flight: %r)" % (
         counter, st.counter, inflight)
     st.counter = counter
@@ -115,7 +151,14 @@ def verify_and_adopt(client, st):
         assert got in (None, inflight[2]), "in-flight SET %r has %r" % (inflight[1], got)
         if got is not None:
             st.sets[inflight[1]] = got
-    if inflight:
+    if inflight and inflight[0] == "pipe":
+        for key, value in inflight[1]:
+            got = decode(client.call("GET", key))
+            assert got in (None, value), "in-flight pipelined SET %r has %r" % (key, got)
+            if got is not None:
+                st.sets[key] = got
+        st.n += len(inflight[1])
+    elif inflight:
         st.n += 1  # never reuse the in-flight key
     st.inflight = None
 
@@ -139,14 +182,15 @@ class CrashTest(unittest.TestCase):
         server = RedrockServer(appendfsync=appendfsync)
         self.addCleanup(server.close)
         server.start()
-        writers = [WriterState("w%d:" % i) for i in range(3)]
+        writers = [WriterState("w%d:" % i) for i in range(4)]  # the last one pipelines
         cycles = 0
         acked_per_cycle = []
         for cycle in harness.bounded(max_cycles, seconds):
             before = sum(st.acked for st in writers)
             stop = threading.Event()
-            threads = [threading.Thread(target=writer_loop, args=(server.port, st, stop),
-                                        daemon=True) for st in writers]
+            threads = [threading.Thread(target=pipeline_writer_loop if i == 3 else writer_loop,
+                                        args=(server.port, st, stop), daemon=True)
+                       for i, st in enumerate(writers)]
             for t in threads:
                 t.start()
             time.sleep(rnd.uniform(0.3, 1.2))
