@@ -24,8 +24,8 @@ struct MemoryBudget {
 };
 
 // Shares of the total given to the parts the operator did not size explicitly.
-inline constexpr double kHotTierShare = 0.15;
-inline constexpr double kBlockCacheShare = 0.35;
+inline constexpr double kHotTierShare = 0.25;
+inline constexpr double kBlockCacheShare = 0.25;
 inline constexpr double kMemtableShare = 0.15;
 
 // Physical memory available to this process: RAM, or the cgroup limit when lower.

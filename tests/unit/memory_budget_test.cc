@@ -18,8 +18,8 @@ constexpr uint64_t kMb = 1ULL << 20;
 TEST(MemoryBudgetTest, SharesOfTheTotal) {
   MemoryBudget b = SplitMemoryBudget(1000 * kMb, std::nullopt, std::nullopt, std::nullopt);
   EXPECT_EQ(b.total, 1000 * kMb);
-  EXPECT_EQ(b.hot_tier, 150 * kMb);
-  EXPECT_EQ(b.block_cache, 350 * kMb);
+  EXPECT_EQ(b.hot_tier, 250 * kMb);
+  EXPECT_EQ(b.block_cache, 250 * kMb);
   EXPECT_EQ(b.memtables, 150 * kMb);
   // Parts plus headroom: the parts alone stay well inside the total.
   EXPECT_LE(b.hot_tier + b.block_cache + b.memtables, b.total * 70 / 100);
@@ -53,7 +53,7 @@ TEST(MemoryBudgetTest, ResolveFillsUnsetPartsFromMaxmemory) {
   ResolveMemoryBudget(&c, &options);
   EXPECT_EQ(c.GetMemory("maxmemory"), 1000 * kMb);
   EXPECT_EQ(c.GetMemory("block-cache-size"), 100 * kMb);  // explicit
-  EXPECT_EQ(c.GetMemory("hot-tier-size"), 150 * kMb);     // derived
+  EXPECT_EQ(c.GetMemory("hot-tier-size"), 250 * kMb);     // derived
   EXPECT_EQ(c.GetMemory("write-buffer-size"), 150 * kMb);
   EXPECT_EQ(options.block_cache_bytes, 100 * kMb);
   EXPECT_EQ(options.write_buffer_bytes, 150 * kMb);
