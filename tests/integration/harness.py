@@ -329,6 +329,10 @@ class RedrockServer(_ServerProcess):
         if self.reference_mode:
             args += ["--appendonly", "yes", "--save", "", "--enable-debug-command", "yes",
                      "--daemonize", "no"]
+        elif not any(a in ("--io-threads", "--threads") for a in self.extra_args):
+            # Two io threads, whatever the machine's default (1 on 2 cores), so the suite
+            # always runs commands of different connections concurrently.
+            args += ["--io-threads", "2"]
         if self.requirepass is not None:
             args += ["--requirepass", self.requirepass]
         return args + self.extra_args
