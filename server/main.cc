@@ -1,10 +1,13 @@
 // redrock-server: parses redis-server style arguments, sets up logging, opens the engine,
 // registers the command families and serves until SHUTDOWN or SIGTERM/SIGINT.
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -133,6 +136,53 @@ void LogBanner(const Config& config, int port) {
       Config::FormatMemory(config.GetMemory("write-buffer-size")));
 }
 
+// File descriptors kept for other uses than client connections: listeners, RocksDB's WAL,
+// SST and manifest files, logs and pipes (Redis keeps 32; RocksDB needs more).
+constexpr int64_t kReservedFds = 128;
+
+// As Redis does at start-up: raise the soft RLIMIT_NOFILE to what maxclients needs, as far as
+// the hard limit allows, and lower maxclients to what the limit leaves when it is too low.
+void AdjustOpenFilesLimit(Config* config) {
+  const int64_t maxclients = config->GetInt("maxclients");
+  const auto wanted = static_cast<rlim_t>(maxclients + kReservedFds);
+  struct rlimit limit;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    spdlog::warn(
+        "Unable to obtain the current NOFILE limit ({}), assuming 1024 and setting "
+        "the max clients configuration accordingly.",
+        std::strerror(errno));
+    limit.rlim_cur = 1024;
+  } else if (limit.rlim_cur < wanted) {
+    const rlim_t original = limit.rlim_cur;
+    struct rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (raised.rlim_cur <= original) {
+      // The hard limit allows no more.
+    } else if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit.rlim_cur = raised.rlim_cur;
+      spdlog::info("Increased maximum number of open files to {} (it was originally set to {}).",
+                   static_cast<uint64_t>(raised.rlim_cur), static_cast<uint64_t>(original));
+    } else {
+      spdlog::warn("Server can't set maximum open files to {} because of OS error: {}.",
+                   static_cast<uint64_t>(raised.rlim_cur), std::strerror(errno));
+    }
+  }
+  if (limit.rlim_cur >= wanted) return;
+  const int64_t fit = std::max<int64_t>(1, static_cast<int64_t>(limit.rlim_cur) - kReservedFds);
+  const std::string value = std::to_string(fit);
+  if (config->IsExplicit("maxclients")) {
+    std::string error;
+    config->Set({{"maxclients", value}}, &error);
+  } else {
+    config->SetDerivedDefault("maxclients", value);  // CONFIG REWRITE does not keep it
+  }
+  spdlog::warn(
+      "You requested maxclients of {} requiring at least {} max file descriptors. "
+      "Current maximum open files is {}. maxclients has been reduced to {} to "
+      "compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+      maxclients, static_cast<uint64_t>(wanted), static_cast<uint64_t>(limit.rlim_cur), fit);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,6 +207,9 @@ int main(int argc, char** argv) {
   }
   if (!SetUpLogging(config)) return 1;
   signal(SIGPIPE, SIG_IGN);
+  // As Redis: a closed terminal does not stop the server.
+  signal(SIGHUP, SIG_IGN);
+  AdjustOpenFilesLimit(&config);
 
   // Open the data directory first: nothing should listen for a server that cannot start.
   redrock::engine::EngineOptions options = EngineOptionsFrom(config);

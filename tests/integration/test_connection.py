@@ -2,7 +2,11 @@
 INFO DBSIZE FLUSHDB FLUSHALL TIME DEBUG, and the exact texts of generic errors."""
 
 import fnmatch
+import os
+import resource
+import signal
 import time
+import unittest
 
 import harness
 from harness import CompareTestCase, decode
@@ -437,6 +441,81 @@ class InfoAndKeyspaceTest(CompareTestCase):
             c.call("SELECT", "0")
         self.assertSame(["DEBUG RELOAD", "MGET r1 r2 r3", "TTL r3", "DBSIZE", "SELECT 4",
                          "GET r4", "OBJECT ENCODING r2"])
+
+
+
+
+class PrlimitServer(harness.RedrockServer):
+    """redrock started under `prlimit --nofile=SOFT:HARD`."""
+
+    def __init__(self, nofile, **kwargs):
+        super().__init__(**kwargs)
+        self.nofile = nofile
+
+    def argv(self):
+        return ["prlimit", "--nofile=%d:%d" % self.nofile, "--"] + super().argv()
+
+
+class OpenFilesLimitTest(unittest.TestCase):
+    """As Redis at start-up: the soft NOFILE limit is raised to maxclients + reserve when the
+    hard limit allows, and maxclients shrinks to fit when it does not."""
+
+    def start(self, nofile, extra_args=()):
+        server = PrlimitServer(nofile, extra_args=list(extra_args))
+        self.addCleanup(server.close)
+        server.start()
+        return server
+
+    def soft_nofile(self, pid):
+        with open("/proc/%d/limits" % pid) as f:
+            for line in f:
+                if line.startswith("Max open files"):
+                    return int(line.split()[3])
+        return None
+
+    def test_soft_limit_is_raised_for_maxclients(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        if hard != resource.RLIM_INFINITY and hard < 2128:
+            self.skipTest("hard NOFILE limit %d too low for this test" % hard)
+        server = self.start((256, 2128 if hard == resource.RLIM_INFINITY else hard),
+                            ["--maxclients", "2000"])
+        self.assertEqual(self.soft_nofile(server.pid), 2128)
+        with server.raw() as c:
+            self.assertEqual(c.call("CONFIG", "GET", "maxclients"),
+                             b"*2\r\n$10\r\nmaxclients\r\n$4\r\n2000\r\n")
+
+    def test_low_hard_limit_lowers_maxclients_and_it_is_enforced(self):
+        server = self.start((300, 300), ["--maxclients", "1000"])
+        self.assertIn("maxclients has been reduced to 172", server.log_tail(200))
+        with server.raw() as c:
+            self.assertEqual(decode(c.call("CONFIG", "GET", "maxclients")),
+                             [b"maxclients", b"172"])
+        clients = []
+        try:
+            for _ in range(171):  # plus the one server.start() may keep: at the limit
+                c = server.raw()
+                clients.append(c)
+                self.assertEqual(c.call("PING"), b"+PONG\r\n")
+            extra = [server.raw() for _ in range(3)]
+            clients += extra
+            replies = []
+            for c in extra:
+                try:
+                    replies.append(c.call("PING"))
+                except (harness.ConnectionClosed, OSError):
+                    replies.append(b"closed")
+            self.assertIn(b"-ERR max number of clients reached\r\n", replies)
+        finally:
+            for c in clients:
+                c.close()
+
+    def test_sighup_does_not_stop_the_server(self):
+        server = self.start((1024, 1024))
+        os.kill(server.pid, signal.SIGHUP)
+        time.sleep(0.3)
+        self.assertTrue(server.running)
+        with server.raw() as c:
+            self.assertEqual(c.call("PING"), b"+PONG\r\n")
 
 
 if __name__ == "__main__":
