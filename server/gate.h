@@ -58,7 +58,9 @@ class ExclusiveGate {
   };
 
   // Threads get slots in the order they first use the gate; past kSlots they share them
-  // (the counts stay exact, only the cache line is shared again).
+  // (the counts stay exact, only the cache line is shared again). A thread remembers the slot
+  // of the last gate it used: the server has one gate, and a thread must not hold one gate
+  // shared while it takes another, or its unlock would count on a different slot.
   Slot& MySlot() {
     thread_local Slot* slot = nullptr;
     thread_local const ExclusiveGate* owner = nullptr;
