@@ -17,15 +17,8 @@
 namespace redrock::engine {
 namespace {
 
-class GcFilterTest : public ::testing::Test {
+class GcFilterTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   // Creates (or re-creates) `key` as a hash-typed collection with n members.
   void MakeCollection(std::string_view key, int n, uint64_t expire_ms = 0) {
     CollectionWrite w;
@@ -56,9 +49,6 @@ class GcFilterTest : public ::testing::Test {
       n++;
     return n;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(GcFilterTest, DeletedCollectionIsReclaimedByCompaction) {

@@ -21,15 +21,8 @@
 namespace redrock::engine {
 namespace {
 
-class HashTypeTest : public ::testing::Test {
+class HashTypeTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   HashType hashes() { return HashType(engine_.get()); }
 
   int64_t HSet(std::string_view key, const HashType::FieldValues& fvs) {
@@ -74,9 +67,6 @@ class HashTypeTest : public ::testing::Test {
     EXPECT_TRUE(Keyspace(engine_.get()).GetLive(0, key, &meta).ok());
     return HashType::Encoding(meta);
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(HashTypeTest, SetCountsNewFieldsAndLastDuplicateWins) {

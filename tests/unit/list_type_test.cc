@@ -20,15 +20,8 @@
 namespace redrock::engine {
 namespace {
 
-class ListTypeTest : public ::testing::Test {
+class ListTypeTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   ListType lists() { return ListType(engine_.get()); }
 
   int64_t Push(std::string_view key, ListEnd end, std::vector<std::string_view> elements) {
@@ -103,9 +96,6 @@ class ListTypeTest : public ::testing::Test {
       EXPECT_EQ(StoredSlots(key), model.size());
     }
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 using V = std::vector<std::string>;

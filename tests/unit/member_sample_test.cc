@@ -26,13 +26,11 @@
 namespace redrock::engine {
 namespace {
 
-class MemberSampleTest : public ::testing::Test {
+class MemberSampleTest : public testing::EngineTest {
  protected:
   void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
+    EngineTest::SetUp();
+    if (HasFatalFailure()) return;
     SeedMemberSampling(20240611);
   }
 
@@ -94,9 +92,6 @@ class MemberSampleTest : public ::testing::Test {
     chi += static_cast<double>(cells - hits.size()) * expected;  // cells never hit
     return chi;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 std::vector<std::string> Numbered(int n, const char* fmt) {

@@ -22,15 +22,8 @@ namespace {
 
 using Members = std::set<std::string>;
 
-class SetTypeTest : public ::testing::Test {
+class SetTypeTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   SetType sets() { return SetType(engine_.get()); }
 
   int64_t SAdd(std::string_view key, const std::vector<std::string_view>& members) {
@@ -85,9 +78,6 @@ class SetTypeTest : public ::testing::Test {
     EXPECT_EQ(out.size(), result.size());  // no duplicates
     return out;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(SetTypeTest, AddRemoveAndMembership) {

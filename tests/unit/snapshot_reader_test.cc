@@ -36,13 +36,11 @@ class Collect : public SnapshotVisitor {
   void EndPiece(bool more) override { pieces.back().more = more; }
 };
 
-class SnapshotReaderTest : public ::testing::Test {
+class SnapshotReaderTest : public testing::EngineTest {
  protected:
   void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
+    EngineTest::SetUp();
+    if (HasFatalFailure()) return;
     Set(0, "b", "2");
     Set(0, "a", "1");
     Set(3, "c", "3");
@@ -83,8 +81,6 @@ class SnapshotReaderTest : public ::testing::Test {
     return out.pieces;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
   const rocksdb::Snapshot* snap_ = nullptr;
 };
 

@@ -20,15 +20,8 @@
 namespace redrock::engine {
 namespace {
 
-class TransactionTest : public ::testing::Test {
+class TransactionTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   // Reads on another thread: what other clients would see.
   std::optional<std::string> GetElsewhere(std::string_view key) {
     std::optional<std::string> result;
@@ -45,9 +38,6 @@ class TransactionTest : public ::testing::Test {
     std::optional<std::string> old;
     ASSERT_TRUE(StringType(engine_.get()).Set(0, key, value, SetOptions(), &applied, &old).ok());
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(TransactionTest, SeesOwnWritesAndCommitsAtomically) {

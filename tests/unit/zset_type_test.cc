@@ -29,15 +29,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 using Items = std::vector<std::pair<double, std::string_view>>;
 
-class ZSetTest : public ::testing::Test {
+class ZSetTest : public testing::EngineTest {
  protected:
-  void SetUp() override {
-    EngineOptions opts;
-    opts.dir = dir_.path() + "/db";
-    opts.active_expire_hz = 0;
-    ASSERT_TRUE(Engine::Open(opts, &engine_).ok());
-  }
-
   ZSetType zsets() { return ZSetType(engine_.get()); }
 
   ZAddResult Add(std::string_view key, const Items& items, ZAddOptions o = {}) {
@@ -103,9 +96,6 @@ class ZSetTest : public ::testing::Test {
       n++;
     return n;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(ZSetTest, OrdersByScoreThenMemberBytes) {
