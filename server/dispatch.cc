@@ -12,6 +12,7 @@
 #include "engine/string_type.h"
 #include "server/arg_parse.h"
 #include "server/client.h"
+#include "server/families.h"
 #include "server/monitor.h"
 #include "server/multi.h"
 #include "server/notify.h"
@@ -54,24 +55,16 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-bool EqualsLower(const std::string& s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); i++) {
-    if ((s[i] | 0x20) != lower[i]) return false;
-  }
-  return true;
-}
-
 // The commands Server::ExecuteWriteRun batches: plain SETs, and the INCR family.
 enum class RunKind { kNone, kSet, kIncr };
 
 RunKind RunKindOf(const protocol::Request& args) {
   if (args.size() < 2) return RunKind::kNone;
   const std::string& name = args[0];
-  if (name.size() == 3) return EqualsLower(name, "set") ? RunKind::kSet : RunKind::kNone;
+  if (name.size() == 3) return EqualsNoCase(name, "set") ? RunKind::kSet : RunKind::kNone;
   if (name.size() != 4 && name.size() != 6) return RunKind::kNone;
-  return EqualsLower(name, "incr") || EqualsLower(name, "decr") || EqualsLower(name, "incrby") ||
-                 EqualsLower(name, "decrby")
+  return EqualsNoCase(name, "incr") || EqualsNoCase(name, "decr") || EqualsNoCase(name, "incrby") ||
+                 EqualsNoCase(name, "decrby")
              ? RunKind::kIncr
              : RunKind::kNone;
 }

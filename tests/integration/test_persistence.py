@@ -37,9 +37,8 @@ class WriterState:
         return self.prefix + "log"
 
 
-def writer_loop(port, st, stop):
-    """SET / INCR / APPEND, one at a time, recording each acknowledgement, until `stop` or the
-    connection dies (the server was killed)."""
+def run_writer(port, st, stop, step):
+    """Calls step(client, st) until `stop` or the connection dies (the server was killed)."""
     try:
         c = RawClient(port, timeout=5)
     except OSError as e:
@@ -49,30 +48,7 @@ def writer_loop(port, st, stop):
         for _ in harness.bounded(10 ** 7, 60):
             if stop.is_set():
                 return
-            op = st.n % 3
-            if op == 0:
-                key, value = "%ss:%d" % (st.prefix, st.n), "value-%d" % st.n
-                st.inflight = ("set", key, value.encode())
-                reply = c.call("SET", key, value)
-                if reply != b"+OK\r\n":
-                    raise AssertionError("SET replied %r" % reply)
-                st.sets[key] = value.encode()
-            elif op == 1:
-                st.inflight = ("incr",)
-                reply = c.call("INCR", st.counter_key)
-                if reply != b":%d\r\n" % (st.counter + 1):
-                    raise AssertionError("INCR after %d replied %r" % (st.counter, reply))
-                st.counter += 1
-            else:
-                piece = b"%d," % st.n
-                st.inflight = ("append", piece)
-                reply = c.call("APPEND", st.log_key, piece)
-                if reply != b":%d\r\n" % (len(st.log) + len(piece)):
-                    raise AssertionError("APPEND replied %r" % reply)
-                st.log += piece
-            st.inflight = None
-            st.acked += 1
-            st.n += 1
+            step(c, st)
     except (ConnectionClosed, OSError, TimeoutError):
         return  # the server died under us: expected
     except AssertionError as e:
@@ -81,38 +57,51 @@ def writer_loop(port, st, stop):
         c.close()
 
 
-def pipeline_writer_loop(port, st, stop):
-    """Pipelines of 20 SETs then 10 INCRs (which redrock commits as two batched runs), each
-    pipeline acknowledged when all its replies are in, until `stop` or the server dies."""
-    try:
-        c = RawClient(port, timeout=5)
-    except OSError as e:
-        st.error = e
-        return
-    try:
-        for _ in harness.bounded(10 ** 6, 60):
-            if stop.is_set():
-                return
-            sets = [("%sp:%d" % (st.prefix, st.n + i), b"pv-%d" % (st.n + i)) for i in range(20)]
-            st.inflight = ("pipe", sets, 10)
-            c.send(b"".join(encode_command("SET", k, v) for k, v in sets)
-                   + encode_command("INCR", st.counter_key) * 10)
-            replies = c.read_replies(30)
-            want = [b"+OK\r\n"] * 20 + [b":%d\r\n" % (st.counter + i) for i in range(1, 11)]
-            if replies != want:
-                raise AssertionError("pipeline replied %r" % replies[:3])
-            for k, v in sets:
-                st.sets[k] = v
-            st.counter += 10
-            st.inflight = None
-            st.acked += 30
-            st.n += 20
-    except (ConnectionClosed, OSError, TimeoutError):
-        return  # the server died under us: expected
-    except AssertionError as e:
-        st.error = e
-    finally:
-        c.close()
+def one_write(c, st):
+    """SET / INCR / APPEND in turn, recording the acknowledgement."""
+    op = st.n % 3
+    if op == 0:
+        key, value = "%ss:%d" % (st.prefix, st.n), "value-%d" % st.n
+        st.inflight = ("set", key, value.encode())
+        reply = c.call("SET", key, value)
+        if reply != b"+OK\r\n":
+            raise AssertionError("SET replied %r" % reply)
+        st.sets[key] = value.encode()
+    elif op == 1:
+        st.inflight = ("incr",)
+        reply = c.call("INCR", st.counter_key)
+        if reply != b":%d\r\n" % (st.counter + 1):
+            raise AssertionError("INCR after %d replied %r" % (st.counter, reply))
+        st.counter += 1
+    else:
+        piece = b"%d," % st.n
+        st.inflight = ("append", piece)
+        reply = c.call("APPEND", st.log_key, piece)
+        if reply != b":%d\r\n" % (len(st.log) + len(piece)):
+            raise AssertionError("APPEND replied %r" % reply)
+        st.log += piece
+    st.inflight = None
+    st.acked += 1
+    st.n += 1
+
+
+def one_pipeline(c, st):
+    """20 SETs then 10 INCRs in one send (which redrock commits as two batched runs),
+    acknowledged when all 30 replies are in."""
+    sets = [("%sp:%d" % (st.prefix, st.n + i), b"pv-%d" % (st.n + i)) for i in range(20)]
+    st.inflight = ("pipe", sets, 10)
+    c.send(b"".join(encode_command("SET", k, v) for k, v in sets)
+           + encode_command("INCR", st.counter_key) * 10)
+    replies = c.read_replies(30)
+    want = [b"+OK\r\n"] * 20 + [b":%d\r\n" % (st.counter + i) for i in range(1, 11)]
+    if replies != want:
+        raise AssertionError("pipeline replied %r" % replies[:3])
+    for k, v in sets:
+        st.sets[k] = v
+    st.counter += 10
+    st.inflight = None
+    st.acked += 30
+    st.n += 20
 
 
 def mget(client, keys, chunk=500):
@@ -188,9 +177,9 @@ class CrashTest(unittest.TestCase):
         for cycle in harness.bounded(max_cycles, seconds):
             before = sum(st.acked for st in writers)
             stop = threading.Event()
-            threads = [threading.Thread(target=pipeline_writer_loop if i == 3 else writer_loop,
-                                        args=(server.port, st, stop), daemon=True)
-                       for i, st in enumerate(writers)]
+            threads = [threading.Thread(target=run_writer, daemon=True, args=(
+                server.port, st, stop, one_pipeline if i == 3 else one_write))
+                for i, st in enumerate(writers)]
             for t in threads:
                 t.start()
             time.sleep(rnd.uniform(0.3, 1.2))

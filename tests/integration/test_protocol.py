@@ -9,6 +9,16 @@ import harness
 from harness import CompareTestCase, decode
 
 
+def pipeline_both(a, b, cmds):
+    """Sends `cmds` in one write to each of the two clients; returns both lists of replies."""
+    payload = b"".join(harness.encode_command(*c) for c in cmds)
+    out = []
+    for c in (a, b):
+        c.send(payload)
+        out.append(c.read_replies(len(cmds)))
+    return out
+
+
 class PipeliningTest(CompareTestCase):
     def test_thousand_commands_in_one_send(self):
         cmds = []
@@ -47,12 +57,7 @@ class PipelinedWritesTest(CompareTestCase):
     contents must be Redis's, command by command."""
 
     def send_both(self, cmds):
-        payload = b"".join(harness.encode_command(*c) for c in cmds)
-        out = []
-        for c in (self.a, self.b):
-            c.send(payload)
-            out.append(c.read_replies(len(cmds)))
-        return out
+        return pipeline_both(self.a, self.b, cmds)
 
     def test_mixed_writes_errors_and_reads(self):
         cmds = [("SET", "s", "1"), ("INCR", "s"), ("LPUSH", "s", "x"), ("HSET", "h", "f", "1"),
@@ -90,11 +95,7 @@ class PipelinedRunTest(CompareTestCase):
     still get it."""
 
     def send_both(self, cmds):
-        payload = b"".join(harness.encode_command(*c) for c in cmds)
-        out = []
-        for c in (self.a, self.b):
-            c.send(payload)
-            out.append(c.read_replies(len(cmds)))
+        out = pipeline_both(self.a, self.b, cmds)
         diffs = ["#%d %r: redrock %r, redis %r" % (i, c, x, y)
                  for i, (c, x, y) in enumerate(zip(cmds, out[0], out[1])) if x != y]
         self.assertEqual(diffs, [])
