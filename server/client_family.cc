@@ -146,6 +146,9 @@ void Kill(CommandContext& ctx) {
   int64_t killed = 0;
   bool kill_self = false;
   for (const auto& c : ctx.server.ClientsSnapshot()) {
+    // Already killed, closing on its own thread: Redis frees a killed client at once, so a
+    // second kill finds nothing.
+    if (c->has_flag(kClientCloseAsap)) continue;
     if (have_addr && c->addr() != addr) continue;
     if (have_laddr && c->laddr() != laddr) continue;
     if (type != ClientType::kInvalid && TypeOf(*c) != type) continue;
