@@ -16,11 +16,11 @@
 #include <functional>
 #include <list>
 #include <mutex>
-#include <unordered_map>
 
 #include <rocksdb/write_batch.h>
 
 #include "engine/coding.h"
+#include "engine/entry_index.h"
 #include "engine/frequency_sketch.h"
 #include "engine/key_format.h"
 
@@ -154,6 +154,7 @@ struct HotTier::Entry {
   uint64_t charge = 0;
   uint64_t unfit_version = 0;  // collection version found too big to cache whole
   std::shared_ptr<Members> members;
+  std::list<Entry>::iterator self;  // this entry's place in the shard's ring
 };
 
 struct HotTier::Shard {
@@ -162,7 +163,7 @@ struct HotTier::Shard {
   std::mutex mu;
   Ring ring;  // CLOCK order
   Ring::iterator hand = ring.end();
-  std::unordered_map<std::string_view, Ring::iterator> index;  // views of Entry::key
+  EntryIndex<Entry> index;
   FrequencySketch sketch;
   uint64_t used = 0;          // charge of entries
   uint64_t gen = 0;           // bumped before and after every write touching the shard
@@ -171,26 +172,24 @@ struct HotTier::Shard {
   uint64_t last_applied = 0;  // highest sequence number applied
   uint64_t hits = 0, misses = 0, evictions = 0, rejected = 0, refused = 0;
 
-  Entry* Find(std::string_view key) {
-    auto it = index.find(key);
-    return it == index.end() ? nullptr : &*it->second;
-  }
+  Entry* Find(std::string_view key, uint64_t hash) { return index.Find(key, hash); }
+  Entry* Find(std::string_view key) { return Find(key, HashKey(key)); }
   void Erase(Ring::iterator it) {
     if (hand == it) ++hand;
-    index.erase(std::string_view(it->key));
+    index.Erase(&*it, it->hash);
     used -= it->charge;
     ring.erase(it);
   }
   void EraseKey(std::string_view key) {
-    auto it = index.find(key);
-    if (it != index.end()) Erase(it->second);
+    if (Entry* e = Find(key)) Erase(e->self);
   }
   // A new entry, placed just behind the CLOCK hand (the last the hand will reach).
   Entry* Insert(std::string_view key, uint64_t hash) {
     auto it = ring.emplace(hand, Entry());
     it->key.assign(key);
     it->hash = hash;
-    index.emplace(std::string_view(it->key), it);
+    it->self = it;
+    index.Insert(&*it, hash);
     return &*it;
   }
   // The next entry the CLOCK hand would evict, or ring.end(); pending entries are skipped.
@@ -213,7 +212,7 @@ struct HotTier::Shard {
   }
   void Clear() {
     ring.clear();
-    index.clear();
+    index.Clear();
     hand = ring.end();
     used = 0;
     gen++;
@@ -221,7 +220,7 @@ struct HotTier::Shard {
 };
 
 uint64_t HotTier::Charge(size_t key_size, size_t value_size) {
-  // The entry, its list node links, and its hash-index node and bucket.
+  // The entry, its list node links, and its index slots (16 bytes each, 2 to 4 per entry).
   return sizeof(Entry) + 2 * sizeof(void*) + 48 + key_size + value_size;
 }
 
@@ -354,9 +353,12 @@ HotTier::Result HotTier::GetMeta(std::string_view meta_key, uint64_t snap_seq, s
   if (!enabled()) return Result::kMiss;
   uint64_t hash = HashKey(meta_key);
   Shard& sh = shards_[hash >> (64 - kShardBits)];
+  // Both loads (independent of each other and of the lock) overlap the wait for the lock.
+  sh.sketch.Prefetch(hash);
+  sh.index.Prefetch(hash);
   std::lock_guard<std::mutex> l(sh.mu);
   sh.sketch.Add(hash);
-  Entry* e = sh.ranges == 0 ? sh.Find(meta_key) : nullptr;
+  Entry* e = sh.ranges == 0 ? sh.Find(meta_key, hash) : nullptr;
   if (e != nullptr && e->pending == 0 && (snap_seq == 0 || e->seq <= snap_seq)) {
     if (!e->present) {
       e->ref = true;
@@ -372,7 +374,7 @@ HotTier::Result HotTier::GetMeta(std::string_view meta_key, uint64_t snap_seq, s
       value->assign(e->meta);
       return Result::kHit;
     }
-    sh.Erase(sh.index.find(meta_key)->second);
+    sh.Erase(e->self);
   }
   sh.misses++;
   ticket->gen = sh.gen;
@@ -392,7 +394,7 @@ void HotTier::FillMeta(std::string_view meta_key, std::optional<std::string_view
     sh.refused++;
     return;
   }
-  if (sh.Find(meta_key) != nullptr) return;  // another reader was faster
+  if (sh.Find(meta_key, hash) != nullptr) return;  // another reader was faster
   uint64_t charge = Charge(meta_key.size(), value ? value->size() : 0);
   if (!Admit(sh, hash, charge)) return;
   Entry* e = sh.Insert(meta_key, hash);
@@ -412,7 +414,7 @@ std::shared_ptr<const HotTier::Members> HotTier::GetMembers(std::string_view pre
   uint64_t hash = HashKey(meta_key);
   Shard& sh = shards_[hash >> (64 - kShardBits)];
   std::lock_guard<std::mutex> l(sh.mu);
-  Entry* e = sh.ranges == 0 ? sh.Find(meta_key) : nullptr;
+  Entry* e = sh.ranges == 0 ? sh.Find(meta_key, hash) : nullptr;
   if (e != nullptr && e->pending == 0 && (snap_seq == 0 || e->seq <= snap_seq) && e->members &&
       e->members->version == version) {
     e->ref = true;
@@ -434,7 +436,7 @@ bool HotTier::WantMembers(std::string_view prefix, uint64_t snap_seq, uint8_t* t
   uint64_t hash = HashKey(meta_key);
   Shard& sh = shards_[hash >> (64 - kShardBits)];
   std::lock_guard<std::mutex> l(sh.mu);
-  Entry* e = sh.ranges == 0 ? sh.Find(meta_key) : nullptr;
+  Entry* e = sh.ranges == 0 ? sh.Find(meta_key, hash) : nullptr;
   if (e == nullptr || !e->present || e->pending != 0 || e->members ||
       (snap_seq != 0 && e->seq > snap_seq) || e->unfit_version == version) {
     return false;
@@ -466,7 +468,7 @@ bool HotTier::FillMembers(std::string_view prefix, std::shared_ptr<Members> memb
     sh.refused++;
     return false;
   }
-  Entry* e = sh.Find(meta_key);
+  Entry* e = sh.Find(meta_key, hash);
   if (e == nullptr || !e->present || e->pending != 0 || e->members || e->seq > snap_seq) {
     return false;
   }
@@ -494,7 +496,7 @@ HotTier::Result HotTier::GetMember(Family family, std::string_view key, uint64_t
   uint64_t hash = HashKey(meta_key);
   Shard& sh = shards_[hash >> (64 - kShardBits)];
   std::lock_guard<std::mutex> l(sh.mu);
-  Entry* e = sh.ranges == 0 ? sh.Find(meta_key) : nullptr;
+  Entry* e = sh.ranges == 0 ? sh.Find(meta_key, hash) : nullptr;
   if (e == nullptr || e->pending != 0 || (snap_seq != 0 && e->seq > snap_seq) || !e->members ||
       e->members->version != version) {
     sh.misses++;
@@ -583,7 +585,7 @@ class HotTier::Walker : public rocksdb::WriteBatch::Handler {
       return;
     }
     Shard& sh = tier_->shards_[shard];
-    Entry* e = sh.Find(meta_key);
+    Entry* e = sh.Find(meta_key, hash);
     if (f == Family::kMeta) {
       if (merge) {
         if (e != nullptr) sh.EraseKey(meta_key);
@@ -665,7 +667,7 @@ class HotTier::Walker : public rocksdb::WriteBatch::Handler {
         return;
       }
       Shard& sh = tier_->shards_[shard];
-      Entry* e = sh.Find(meta_key);
+      Entry* e = sh.Find(meta_key, hash);
       if (e == nullptr || !e->members) return;
       if (e->members->version != version) return DropMembers(sh, e);
       Members* m = Writable(e);
