@@ -9,7 +9,7 @@
 
 namespace redrock::engine {
 
-// An index from key to entry (any type with a `key` string member), not owning the entries: open
+// An index from key to entry (any type with a key() accessor), not owning the entries: open
 // addressing with linear probing and backward-shift deletion (no tombstones). Each slot keeps the
 // key's full hash, so a probe reads an entry only when the hashes match; a lookup costs one slot
 // miss and one entry miss where a node-based map costs a bucket, a node and the entry.
@@ -23,7 +23,7 @@ class EntryIndex {
     for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (s.entry == nullptr) return nullptr;
-      if (s.hash == hash && s.entry->key == key) return s.entry;
+      if (s.hash == hash && s.entry->key() == key) return s.entry;
     }
   }
   // Starts loading the slot `hash` probes first.

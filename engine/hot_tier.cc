@@ -144,8 +144,10 @@ constexpr uint64_t kBytesPerCounter = 16;
 }  // namespace
 
 struct HotTier::Entry {
-  std::string key;   // meta key
-  std::string meta;  // encoded meta record when present
+  // The meta key followed by the encoded meta record (when present): one allocation, so a
+  // lookup's key comparison also brings in the head of the record (its type and TTL).
+  std::string buf;
+  uint32_t key_len = 0;
   bool present = false;
   bool ref = false;  // CLOCK reference bit
   uint32_t pending = 0;
@@ -155,6 +157,13 @@ struct HotTier::Entry {
   uint64_t unfit_version = 0;  // collection version found too big to cache whole
   std::shared_ptr<Members> members;
   std::list<Entry>::iterator self;  // this entry's place in the shard's ring
+
+  std::string_view key() const { return std::string_view(buf.data(), key_len); }
+  std::string_view meta() const { return std::string_view(buf).substr(key_len); }
+  void set_meta(std::string_view m) {
+    buf.resize(key_len);
+    buf.append(m);
+  }
 };
 
 struct HotTier::Shard {
@@ -186,7 +195,8 @@ struct HotTier::Shard {
   // A new entry, placed just behind the CLOCK hand (the last the hand will reach).
   Entry* Insert(std::string_view key, uint64_t hash) {
     auto it = ring.emplace(hand, Entry());
-    it->key.assign(key);
+    it->buf.assign(key);
+    it->key_len = static_cast<uint32_t>(key.size());
     it->hash = hash;
     it->self = it;
     index.Insert(&*it, hash);
@@ -206,7 +216,8 @@ struct HotTier::Shard {
     return ring.end();
   }
   void Recharge(Entry* e) {
-    uint64_t c = Charge(e->key.size(), e->meta.size()) + (e->members ? e->members->bytes : 0);
+    uint64_t c =
+        Charge(e->key_len, e->buf.size() - e->key_len) + (e->members ? e->members->bytes : 0);
     used += c - e->charge;
     e->charge = c;
   }
@@ -353,12 +364,12 @@ HotTier::Result HotTier::GetMeta(std::string_view meta_key, uint64_t snap_seq, s
   if (!enabled()) return Result::kMiss;
   uint64_t hash = HashKey(meta_key);
   Shard& sh = shards_[hash >> (64 - kShardBits)];
-  // Both loads (independent of each other and of the lock) overlap the wait for the lock.
+  // The sketch block loads while the lookup waits for its slot and entry.
   sh.sketch.Prefetch(hash);
   sh.index.Prefetch(hash);
   std::lock_guard<std::mutex> l(sh.mu);
-  sh.sketch.Add(hash);
   Entry* e = sh.ranges == 0 ? sh.Find(meta_key, hash) : nullptr;
+  sh.sketch.Add(hash);
   if (e != nullptr && e->pending == 0 && (snap_seq == 0 || e->seq <= snap_seq)) {
     if (!e->present) {
       e->ref = true;
@@ -368,10 +379,10 @@ HotTier::Result HotTier::GetMeta(std::string_view meta_key, uint64_t snap_seq, s
     // Not served once expired: RocksDB's compaction filter may already have dropped it, and
     // the tier must not hold what RocksDB does not. The caller reads RocksDB and sees the
     // record (or its absence) as it always did.
-    if (!Expired(e->meta)) {
+    if (!Expired(e->meta())) {
       e->ref = true;
       sh.hits++;
-      value->assign(e->meta);
+      value->assign(e->meta());
       return Result::kHit;
     }
     sh.Erase(e->self);
@@ -399,7 +410,7 @@ void HotTier::FillMeta(std::string_view meta_key, std::optional<std::string_view
   if (!Admit(sh, hash, charge)) return;
   Entry* e = sh.Insert(meta_key, hash);
   e->present = value.has_value();
-  if (value) e->meta.assign(*value);
+  if (value) e->set_meta(*value);
   e->seq = snap_seq != 0 ? snap_seq : seq_after;
   sh.Recharge(e);
 }
@@ -442,7 +453,7 @@ bool HotTier::WantMembers(std::string_view prefix, uint64_t snap_seq, uint8_t* t
     return false;
   }
   uint64_t meta_version, size;
-  if (!CollectionOf(e->meta, type_code, &meta_version, &size) || meta_version != version ||
+  if (!CollectionOf(e->meta(), type_code, &meta_version, &size) || meta_version != version ||
       size > kMaxCollectionMembers || sh.sketch.Estimate(hash) < kLoadFrequency) {
     return false;
   }
@@ -474,7 +485,8 @@ bool HotTier::FillMembers(std::string_view prefix, std::shared_ptr<Members> memb
   }
   uint8_t type;
   uint64_t meta_version, size;
-  if (!CollectionOf(e->meta, &type, &meta_version, &size) || meta_version != version) return false;
+  if (!CollectionOf(e->meta(), &type, &meta_version, &size) || meta_version != version)
+    return false;
   if (members->data.size() > kMaxCollectionMembers || members->bytes > kMaxCollectionBytes) {
     e->unfit_version = version;
     return false;
@@ -633,15 +645,15 @@ class HotTier::Walker : public rocksdb::WriteBatch::Handler {
     e->seq = seq_;
     if (value == nullptr) {
       e->present = false;
-      e->meta.clear();
+      e->set_meta({});
       e->members.reset();
     } else {
       e->present = true;
-      e->meta.assign(value->data(), value->size());
+      e->set_meta(std::string_view(value->data(), value->size()));
       uint8_t type;
       uint64_t version, size;
       if (e->members &&
-          (!CollectionOf(e->meta, &type, &version, &size) || version != e->members->version)) {
+          (!CollectionOf(e->meta(), &type, &version, &size) || version != e->members->version)) {
         e->members.reset();
       }
     }
@@ -689,7 +701,7 @@ class HotTier::Walker : public rocksdb::WriteBatch::Handler {
       if (f == Family::kMeta) {
         for (auto it = sh.ring.begin(); it != sh.ring.end();) {
           auto next = std::next(it);
-          if (it->key >= begin && it->key < end) sh.Erase(it);
+          if (it->key() >= begin && it->key() < end) sh.Erase(it);
           it = next;
         }
       } else {

@@ -13,8 +13,9 @@ namespace redrock::engine {
 namespace {
 
 struct Item {
-  std::string key;
+  std::string name;
   uint64_t hash = 0;
+  std::string_view key() const { return name; }
 };
 
 class EntryIndexTest : public ::testing::TestWithParam<uint64_t> {};
