@@ -2,6 +2,7 @@
 #include "server/command.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdlib>
 
 #include "engine/numbers.h"
@@ -17,6 +18,17 @@ char ToLower(char c) {
 void LowerInPlace(std::string* s) {
   for (char& c : *s)
     c = ToLower(c);
+}
+
+// FNV-1a, one byte at a time, so Find can hash while it lower-cases.
+constexpr uint64_t kFnvBasis = 0xcbf29ce484222325ULL;
+constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
+
+uint64_t NameHash(std::string_view lower) {
+  uint64_t h = kFnvBasis;
+  for (char c : lower)
+    h = (h ^ static_cast<unsigned char>(c)) * kFnvPrime;
+  return h;
 }
 
 bool EqualsNoCase(std::string_view a, std::string_view b) {
@@ -44,9 +56,20 @@ CommandTable& CommandTable::operator=(const CommandTable& other) {
 }
 
 void CommandTable::RebuildIndex() {
-  index_.clear();
+  // At most a quarter full: probe runs stay short.
+  index_.assign(std::bit_ceil(std::max<size_t>(64, 4 * commands_.size())), Slot{});
   for (const auto& [name, spec] : commands_)
-    index_[name] = &spec;
+    IndexInsert(&spec);
+}
+
+void CommandTable::IndexInsert(const CommandSpec* spec) {
+  if (4 * commands_.size() > index_.size()) return RebuildIndex();  // also the first insert
+  const uint64_t h = NameHash(spec->name);
+  const size_t mask = index_.size() - 1;
+  size_t i = h & mask;
+  while (index_[i].spec != nullptr && index_[i].spec != spec)
+    i = (i + 1) & mask;
+  index_[i] = Slot{h, spec};
 }
 
 void CommandTable::Register(CommandSpec spec) {
@@ -62,17 +85,24 @@ void CommandTable::Register(CommandSpec spec) {
   std::string key = spec.name;
   auto [it, inserted] = commands_.insert_or_assign(std::move(key), std::move(spec));
   (void)inserted;
-  index_[it->first] = &it->second;
+  IndexInsert(&it->second);
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  // Lower-case into a stack buffer: this runs once per request.
-  char buf[32] = {};
-  if (name.size() > sizeof(buf)) return nullptr;  // no command name is that long
-  for (size_t i = 0; i < name.size(); ++i)
+  // Lower-case into a stack buffer, hashing on the way: this runs once per request.
+  char buf[32];
+  if (name.size() > sizeof(buf) || index_.empty()) return nullptr;  // no name is that long
+  uint64_t h = kFnvBasis;
+  for (size_t i = 0; i < name.size(); ++i) {
     buf[i] = ToLower(name[i]);
-  auto it = index_.find(std::string_view(buf, name.size()));
-  return it == index_.end() ? nullptr : it->second;
+    h = (h ^ static_cast<unsigned char>(buf[i])) * kFnvPrime;
+  }
+  const std::string_view lower(buf, name.size());
+  const size_t mask = index_.size() - 1;
+  for (size_t i = h & mask; index_[i].spec != nullptr; i = (i + 1) & mask) {
+    if (index_[i].hash == h && index_[i].spec->name == lower) return index_[i].spec;
+  }
+  return nullptr;
 }
 
 const CommandSpec* CommandTable::FindSub(const CommandSpec& parent, std::string_view sub) const {

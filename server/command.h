@@ -7,7 +7,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "protocol/reply_writer.h"
@@ -166,15 +165,17 @@ class CommandTable {
                                           std::vector<const KeySpec*>* specs = nullptr);
 
  private:
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  // Open-addressing index over commands_ for the per-request lookup, keyed by a hash of the
+  // lower-cased name that Find computes while lower-casing (no second pass over the name).
+  struct Slot {
+    uint64_t hash = 0;
+    const CommandSpec* spec = nullptr;
   };
   void RebuildIndex();
+  void IndexInsert(const CommandSpec* spec);
 
   std::map<std::string, CommandSpec> commands_;
-  // Hash index over commands_ for the per-request lookup.
-  std::unordered_map<std::string, const CommandSpec*, NameHash, std::equal_to<>> index_;
+  std::vector<Slot> index_;
   uint32_t next_id_ = 0;
 };
 

@@ -33,6 +33,26 @@ TEST(CommandTableTest, FindIsCaseInsensitive) {
   EXPECT_EQ(t.size(), 1u);
 }
 
+TEST(CommandTableTest, FindsEveryNameAcrossIndexGrowthCopiesAndReRegistration) {
+  CommandTable t;
+  for (int i = 0; i < 500; i++)  // past several index resizes
+    t.Register(Make("cmd" + std::to_string(i), -1, 0, 0, 0));
+  t.Register(Make("CMD7", 3, 0, 0, 0));  // same name again: replaced, not duplicated
+  CommandTable copy = t;
+  for (const CommandTable* table : {&t, &copy}) {
+    EXPECT_EQ(table->size(), 500u);
+    for (int i = 0; i < 500; i++) {
+      const std::string name = "CmD" + std::to_string(i);
+      const CommandSpec* spec = table->Find(name);
+      ASSERT_NE(spec, nullptr) << name;
+      EXPECT_EQ(spec->name, "cmd" + std::to_string(i));
+    }
+    EXPECT_EQ(table->Find("cmd7")->arity, 3);
+    EXPECT_EQ(table->Find("cmd500"), nullptr);
+    EXPECT_EQ(table->Find(std::string(33, 'c')), nullptr);
+  }
+}
+
 TEST(CommandTableTest, SubcommandsGetFullNamesAndIds) {
   CommandTable t;
   CommandSpec config = Make("config", -2, 0, 0, 0);
