@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include <rocksdb/options.h>
 
@@ -36,6 +38,29 @@ Status LoadCollectionForWrite(Engine* engine, int db, std::string_view key, Valu
 // Writes w.meta back, or deletes the key when its size dropped to zero (empty collections
 // do not exist in Redis). Nothing is written when the key neither existed nor got members.
 void FinishCollectionWrite(Batch* batch, int db, std::string_view key, const CollectionWrite& w);
+
+// For a run of add commands (HSET, SADD) written as one: `items` are every request's
+// fields or members in order, request i owning those before group_ends[i]; `existed` maps
+// each distinct one to whether it was there before the run. (*added)[i] becomes what
+// request i would have answered had the requests run one by one: its items that were
+// neither there before nor added by an earlier request (each counted once). `existed` is
+// updated as it goes.
+template <typename Items, typename NameOf>
+void CountNewPerGroup(const Items& items, NameOf name_of, const std::vector<size_t>& group_ends,
+                      std::unordered_map<std::string_view, bool>* existed,
+                      std::vector<int64_t>* added) {
+  added->assign(group_ends.size(), 0);
+  size_t group = 0;
+  for (size_t i = 0; i < items.size(); i++) {
+    while (group < group_ends.size() && i >= group_ends[group])
+      group++;
+    bool& there = (*existed)[name_of(items[i])];
+    if (!there && group < group_ends.size()) {
+      (*added)[group]++;
+      there = true;
+    }
+  }
+}
 
 // Loads the live collection of `type` for a read, at `ro`'s snapshot: NotFound when
 // missing or expired, WrongType when another type.

@@ -45,27 +45,33 @@ void HashType::NoteSize(MetaRecord* meta) const {
 }
 
 Status HashType::Set(int db, std::string_view key, const FieldValues& fields, int64_t* added) {
+  std::vector<int64_t> counts;
+  REDROCK_RETURN_IF_ERROR(SetRun(db, key, fields, {fields.size()}, &counts));
+  *added = counts[0];
+  return Status::OK();
+}
+
+Status HashType::SetRun(int db, std::string_view key, const FieldValues& fields,
+                        const std::vector<size_t>& group_ends, std::vector<int64_t>* added) {
   KeyLockGuard guard(engine_->locks(), db, key);
   CollectionWrite w;
   REDROCK_RETURN_IF_ERROR(LoadCollectionForWrite(engine_, db, key, ValueType::kHash, &w));
-  *added = 0;
   Batch batch(engine_);
   // Redis checks every argument's length, including values a later duplicate overrides.
   for (const auto& [field, value] : fields)
     NoteWrite(&w.meta, field, value);
   // Walk backwards so the last value of a repeated field wins and each field is read once
   // (reads do not see this batch's own writes).
-  std::unordered_set<std::string_view> done;
+  std::unordered_map<std::string_view, bool> existed;
   for (auto it = fields.rbegin(); it != fields.rend(); ++it) {
-    if (!done.insert(it->first).second) continue;
-    bool found;
-    REDROCK_RETURN_IF_ERROR(ReadField(engine_, db, key, w, it->first, nullptr, &found));
-    if (!found) {
-      w.meta.size++;
-      (*added)++;
-    }
+    auto [pos, first] = existed.try_emplace(it->first, false);
+    if (!first) continue;
+    REDROCK_RETURN_IF_ERROR(ReadField(engine_, db, key, w, it->first, nullptr, &pos->second));
+    if (!pos->second) w.meta.size++;
     batch.raw()->Put(engine_->data_cf(), MemberKey(db, key, w.meta.version, it->first), it->second);
   }
+  CountNewPerGroup(
+      fields, [](const auto& fv) { return fv.first; }, group_ends, &existed, added);
   NoteSize(&w.meta);
   FinishCollectionWrite(&batch, db, key, w);
   return batch.Commit();

@@ -43,6 +43,12 @@ class HashType {
 
   // HSET / HMSET: a field named twice takes its last value. *added: fields that were new.
   Status Set(int db, std::string_view key, const FieldValues& fields, int64_t* added);
+  // Consecutive HSETs of one key (a pipelined run) as one write. `fields` holds every
+  // request's fields in order, request i owning those before group_ends[i] (and from
+  // group_ends[i - 1]). (*added)[i] is what HSET i would have answered had they run one by
+  // one; the final state is the same too.
+  Status SetRun(int db, std::string_view key, const FieldValues& fields,
+                const std::vector<size_t>& group_ends, std::vector<int64_t>* added);
   // HSETNX: *applied false when the field exists.
   Status SetNx(int db, std::string_view key, std::string_view field, std::string_view value,
                bool* applied);

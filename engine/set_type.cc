@@ -196,24 +196,34 @@ void SetType::NoteSize(MetaRecord* meta) const {
 
 Status SetType::Add(int db, std::string_view key, const std::vector<std::string_view>& members,
                     int64_t* added) {
+  std::vector<int64_t> counts;
+  REDROCK_RETURN_IF_ERROR(AddRun(db, key, members, {members.size()}, &counts));
+  *added = counts[0];
+  return Status::OK();
+}
+
+Status SetType::AddRun(int db, std::string_view key, const std::vector<std::string_view>& members,
+                       const std::vector<size_t>& group_ends, std::vector<int64_t>* added) {
   KeyLockGuard guard(engine_->locks(), db, key);
   CollectionWrite w;
   REDROCK_RETURN_IF_ERROR(LoadCollectionForWrite(engine_, db, key, ValueType::kSet, &w));
-  *added = 0;
   Batch batch(engine_);
   // Reads do not see this batch's own writes: each member is handled once.
-  std::unordered_set<std::string_view> done;
+  std::unordered_map<std::string_view, bool> existed;
+  bool any_new = false;
   for (std::string_view member : members) {
-    if (!done.insert(member).second) continue;
-    bool found;
-    REDROCK_RETURN_IF_ERROR(HasMember(engine_, db, key, w, member, &found));
-    if (found) continue;
+    auto [pos, first] = existed.try_emplace(member, false);
+    if (!first) continue;
+    REDROCK_RETURN_IF_ERROR(HasMember(engine_, db, key, w, member, &pos->second));
+    if (pos->second) continue;
     batch.raw()->Put(engine_->data_cf(), MemberKey(db, key, w.meta.version, member), "");
     w.meta.size++;
-    (*added)++;
+    any_new = true;
     NoteAdd(&w.meta, member);
   }
-  if (*added == 0) return Status::OK();
+  CountNewPerGroup(
+      members, [](std::string_view m) { return m; }, group_ends, &existed, added);
+  if (!any_new) return Status::OK();
   NoteSize(&w.meta);
   FinishCollectionWrite(&batch, db, key, w);
   return batch.Commit();

@@ -50,6 +50,10 @@ class SetType {
   // SADD: *added members were new.
   Status Add(int db, std::string_view key, const std::vector<std::string_view>& members,
              int64_t* added);
+  // Consecutive SADDs of one key (a pipelined run) as one write; `members` and
+  // `group_ends` as for HashType::SetRun. (*added)[i] is what SADD i would have answered.
+  Status AddRun(int db, std::string_view key, const std::vector<std::string_view>& members,
+                const std::vector<size_t>& group_ends, std::vector<int64_t>* added);
   // SREM: *removed members existed; the key goes with its last member. NotFound: no key.
   Status Remove(int db, std::string_view key, const std::vector<std::string_view>& members,
                 int64_t* removed);

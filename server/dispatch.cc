@@ -7,10 +7,14 @@
 
 #include "engine/access_clock.h"
 #include "engine/engine.h"
+#include "engine/hash_type.h"
 #include "engine/key_format.h"
+#include "engine/list_type.h"
 #include "engine/numbers.h"
+#include "engine/set_type.h"
 #include "engine/string_type.h"
 #include "server/arg_parse.h"
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/families.h"
 #include "server/monitor.h"
@@ -55,18 +59,108 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-// The commands Server::ExecuteWriteRun batches: plain SETs, and the INCR family.
-enum class RunKind { kNone, kSet, kIncr };
+// The commands Server::ExecuteWriteRun batches: plain SETs, the INCR family, and HSET,
+// SADD, LPUSH, RPUSH, LPOP and RPOP on one key.
+// Plain SETs and the INCR family may mix keys; the other kinds take consecutive requests
+// on one key.
+enum class RunKind { kNone, kSet, kIncr, kHSet, kSAdd, kLPush, kRPush, kLPop, kRPop };
 
 RunKind RunKindOf(const protocol::Request& args) {
   if (args.size() < 2) return RunKind::kNone;
   const std::string& name = args[0];
-  if (name.size() == 3) return EqualsNoCase(name, "set") ? RunKind::kSet : RunKind::kNone;
-  if (name.size() != 4 && name.size() != 6) return RunKind::kNone;
-  return EqualsNoCase(name, "incr") || EqualsNoCase(name, "decr") || EqualsNoCase(name, "incrby") ||
-                 EqualsNoCase(name, "decrby")
-             ? RunKind::kIncr
-             : RunKind::kNone;
+  switch (name.size()) {
+    case 3:
+      return EqualsNoCase(name, "set") ? RunKind::kSet : RunKind::kNone;
+    case 4:
+      if (EqualsNoCase(name, "incr") || EqualsNoCase(name, "decr")) return RunKind::kIncr;
+      if (EqualsNoCase(name, "hset")) return RunKind::kHSet;
+      if (EqualsNoCase(name, "sadd")) return RunKind::kSAdd;
+      if (EqualsNoCase(name, "lpop")) return RunKind::kLPop;
+      if (EqualsNoCase(name, "rpop")) return RunKind::kRPop;
+      return RunKind::kNone;
+    case 5:
+      if (EqualsNoCase(name, "lpush")) return RunKind::kLPush;
+      if (EqualsNoCase(name, "rpush")) return RunKind::kRPush;
+      return RunKind::kNone;
+    case 6:
+      return EqualsNoCase(name, "incrby") || EqualsNoCase(name, "decrby") ? RunKind::kIncr
+                                                                          : RunKind::kNone;
+    default:
+      return RunKind::kNone;
+  }
+}
+
+// A request of a one-key kind that the command would accept as it is: HSET with
+// field-value pairs, SADD/LPUSH/RPUSH with at least one element, LPOP/RPOP without a count.
+bool OneKeyArgsOk(RunKind kind, const protocol::Request& args) {
+  switch (kind) {
+    case RunKind::kHSet:
+      return args.size() >= 4 && args.size() % 2 == 0;
+    case RunKind::kSAdd:
+    case RunKind::kLPush:
+    case RunKind::kRPush:
+      return args.size() >= 3;
+    case RunKind::kLPop:
+    case RunKind::kRPop:
+      return args.size() == 2;
+    default:
+      return false;
+  }
+}
+
+// Writes requests[begin, end) of a one-key kind (all on requests[begin][1]) as one engine
+// call. *counts gets each HSET/SADD/LPUSH/RPUSH request's integer reply; *popped the
+// elements LPOP/RPOP took, in request order (fewer than the requests when the list ran out).
+Status RunOneKey(Server& server, RunKind kind, int db,
+                 const std::vector<protocol::Request>& requests, size_t begin, size_t end,
+                 std::vector<int64_t>* counts, std::vector<std::string>* popped) {
+  engine::Engine* engine = &server.engine();
+  const std::string& key = requests[begin][1];
+  std::vector<size_t> group_ends;
+  switch (kind) {
+    case RunKind::kHSet: {
+      engine::HashType::FieldValues fields;
+      for (size_t i = begin; i < end; i++) {
+        for (size_t j = 2; j + 1 < requests[i].size(); j += 2)
+          fields.emplace_back(requests[i][j], requests[i][j + 1]);
+        group_ends.push_back(fields.size());
+      }
+      return engine::HashType(engine, HashLimits(server.config()))
+          .SetRun(db, key, fields, group_ends, counts);
+    }
+    case RunKind::kSAdd:
+    case RunKind::kLPush:
+    case RunKind::kRPush: {
+      std::vector<std::string_view> elements;
+      for (size_t i = begin; i < end; i++) {
+        elements.insert(elements.end(), requests[i].begin() + 2, requests[i].end());
+        group_ends.push_back(elements.size());
+      }
+      if (kind == RunKind::kSAdd) {
+        return engine::SetType(engine, SetLimits(server.config()))
+            .AddRun(db, key, elements, group_ends, counts);
+      }
+      int64_t length = 0;
+      const auto list_end =
+          kind == RunKind::kLPush ? engine::ListEnd::kLeft : engine::ListEnd::kRight;
+      REDROCK_RETURN_IF_ERROR(
+          engine::ListType(engine).Push(db, key, list_end, elements, false, &length));
+      // LPUSH k a; LPUSH k b is LPUSH k a b: each request answers the length after its own.
+      for (size_t pushed : group_ends)
+        counts->push_back(length - static_cast<int64_t>(elements.size() - pushed));
+      server.blocking().Signal(db, key);
+      return Status::OK();
+    }
+    case RunKind::kLPop:
+    case RunKind::kRPop: {
+      const auto list_end =
+          kind == RunKind::kLPop ? engine::ListEnd::kLeft : engine::ListEnd::kRight;
+      Status s = engine::ListType(engine).Pop(db, key, list_end, end - begin, popped);
+      return s.IsNotFound() ? Status::OK() : s;
+    }
+    default:
+      return Status::InvalidArgument("not a one-key run");
+  }
 }
 
 // INCR key, DECR key, INCRBY key n, DECRBY key n, when the command would accept its
@@ -143,10 +237,12 @@ size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& r
       engine::StringType::SetItem item;
       if (!ParsePlainSet(requests[end], now, &item)) break;
       sets.push_back(item);
-    } else {
+    } else if (kind == RunKind::kIncr) {
       engine::StringType::IncrItem item;
       if (!ParseIncr(requests[end], &item)) break;
       incrs.push_back(item);
+    } else if (!OneKeyArgsOk(kind, requests[end]) || requests[end][1] != requests[begin][1]) {
+      break;
     }
     ++end;
   }
@@ -157,10 +253,18 @@ size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& r
   const uint64_t start = CycleClock::Now();
   Status s;
   std::vector<engine::StringType::IncrResult> results;
+  std::vector<int64_t> counts;
+  std::vector<std::string> popped;
   gate_.lock_shared();
   try {
     engine::StringType strings(engine_);
-    s = kind == RunKind::kSet ? strings.SetMany(db, sets) : strings.IncrMany(db, incrs, &results);
+    if (kind == RunKind::kSet) {
+      s = strings.SetMany(db, sets);
+    } else if (kind == RunKind::kIncr) {
+      s = strings.IncrMany(db, incrs, &results);
+    } else {
+      s = RunOneKey(*this, kind, db, requests, begin, end, &counts, &popped);
+    }
   } catch (const std::exception& e) {
     spdlog::error("command '{}' threw: {}", first->name, e.what());
     s = Status::IOError(std::string("internal error: ") + e.what());
@@ -180,10 +284,24 @@ size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& r
     Status st = s;
     if (st.ok() && kind == RunKind::kIncr) st = results[i - begin].status;
     if (st.ok()) {
-      if (kind == RunKind::kSet) {
-        w.Ok();
-      } else {
-        w.Integer(results[i - begin].value);
+      const size_t k = i - begin;
+      switch (kind) {
+        case RunKind::kSet:
+          w.Ok();
+          break;
+        case RunKind::kIncr:
+          w.Integer(results[k].value);
+          break;
+        case RunKind::kLPop:
+        case RunKind::kRPop:
+          if (k < popped.size()) {
+            w.Bulk(popped[k]);
+          } else {
+            w.Null();
+          }
+          break;
+        default:
+          w.Integer(counts[k]);
       }
       continue;
     }

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/hash_type.h"
+#include "engine/set_type.h"
 #include "server/command.h"
 
 namespace redrock::server {
@@ -16,6 +18,12 @@ void RegisterCommandCommands(CommandTable* table);  // server/command_family.cc
 void RegisterInfoCommand(CommandTable* table);      // server/info.cc
 
 class Server;
+class Config;
+
+// Encoding limits for hash and set writes, from the configuration (server/hash_family.cc,
+// server/set_family.cc).
+engine::HashEncodingLimits HashLimits(const Config& config);
+engine::SetEncodingLimits SetLimits(const Config& config);
 
 // The INFO text for the requested sections (none = the default sections).
 std::string GenerateInfo(Server& server, const std::vector<std::string>& sections);

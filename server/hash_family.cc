@@ -10,6 +10,7 @@
 #include "server/arg_parse.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/families.h"
 #include "server/notify.h"
 #include "server/scan_util.h"
 #include "server/server.h"
@@ -32,11 +33,7 @@ std::vector<std::string_view> Args(const CommandContext& ctx, size_t first) {
 
 // A HashType for writes: the encoding limits come from the configuration, as in Redis.
 HashType Writer(CommandContext& ctx) {
-  const Config& config = ctx.server.config();
-  engine::HashEncodingLimits limits;
-  limits.max_listpack_entries = static_cast<uint64_t>(config.GetInt("hash-max-listpack-entries"));
-  limits.max_listpack_value = static_cast<uint64_t>(config.GetInt("hash-max-listpack-value"));
-  return HashType(&ctx.engine, limits);
+  return HashType(&ctx.engine, HashLimits(ctx.server.config()));
 }
 
 void ReplyWrongArity(CommandContext& ctx) {
@@ -352,6 +349,13 @@ void RegisterHashCommands(CommandTable* table) {
                        "command calls for the cursor to return back to 0. N is the number of "
                        "elements inside the collection..",
                        {kNondet}));
+}
+
+engine::HashEncodingLimits HashLimits(const Config& config) {
+  engine::HashEncodingLimits limits;
+  limits.max_listpack_entries = static_cast<uint64_t>(config.GetInt("hash-max-listpack-entries"));
+  limits.max_listpack_value = static_cast<uint64_t>(config.GetInt("hash-max-listpack-value"));
+  return limits;
 }
 
 }  // namespace redrock::server

@@ -152,8 +152,9 @@ class Server {
   // client was parked by CLIENT PAUSE and the request must run again later).
   bool Execute(Client& client, protocol::Request& args);
   // Runs requests[begin..] while they are of one batchable kind, at most 64, as one atomic
-  // write with one key-lock acquisition and one commit: plain SETs (SET k v [EX|PX n]), or
-  // the INCR family (INCR, DECR, INCRBY, DECRBY). Each request gets its own reply, error,
+  // write with one key-lock acquisition and one commit: plain SETs (SET k v [EX|PX n]), the
+  // INCR family (INCR, DECR, INCRBY, DECRBY), or HSETs, SADDs, LPUSHes, RPUSHes, LPOPs or
+  // RPOPs (no count) that all name one key. Each request gets its own reply, error,
   // statistics and OBJECT IDLETIME as if it had run alone. Returns how many ran; 0 when
   // fewer than two qualify or the client or server needs them one by one (keyspace events,
   // MONITOR, MULTI, CLIENT REPLY, CLIENT PAUSE).

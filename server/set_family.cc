@@ -10,6 +10,7 @@
 #include "server/arg_parse.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/families.h"
 #include "server/notify.h"
 #include "server/scan_util.h"
 #include "server/server.h"
@@ -34,10 +35,7 @@ std::vector<std::string_view> Args(const CommandContext& ctx, size_t first, size
 
 // A SetType for writes: the encoding limit comes from the configuration, as in Redis.
 SetType Writer(CommandContext& ctx) {
-  engine::SetEncodingLimits limits;
-  limits.max_intset_entries =
-      static_cast<uint64_t>(ctx.server.config().GetInt("set-max-intset-entries"));
-  return SetType(&ctx.engine, limits);
+  return SetType(&ctx.engine, SetLimits(ctx.server.config()));
 }
 
 void CountLookups(CommandContext& ctx, const engine::KeyLookups& lookups) {
@@ -386,6 +384,12 @@ void RegisterSetCommands(CommandTable* table) {
                                {NumKeysSpec(1, {"RO", "access"})}));
   table->Register(Spec("sscan", -3, kR, 1, 1, SScanCommand, "Incrementally iterate Set elements",
                        "2.8.0", {"@read", "@slow"}, kScanComplexity, {kNondet}));
+}
+
+engine::SetEncodingLimits SetLimits(const Config& config) {
+  engine::SetEncodingLimits limits;
+  limits.max_intset_entries = static_cast<uint64_t>(config.GetInt("set-max-intset-entries"));
+  return limits;
 }
 
 }  // namespace redrock::server

@@ -153,6 +153,50 @@ class PipelinedRunTest(CompareTestCase):
         self.assertSame(["MGET c d e f big str ttl sp n0 n8 m", "TTL ttl", "DBSIZE",
                          "OBJECT ENCODING c", "APPEND c x", "LRANGE list 0 -1"])
 
+    def test_one_key_runs_of_hset_sadd_pushes_and_pops(self):
+        # Runs of HSET/SADD/LPUSH/RPUSH/LPOP/RPOP on one key: each request's count or element
+        # as if it ran alone, with fields repeated across and within requests, a key that
+        # changes type, a list that runs out mid-run, and requests that end a run (another
+        # key, a count argument, bad arity).
+        cmds = [("HSET", "h", "a", "1"), ("HSET", "h", "b", "2", "a", "3"),
+                ("HSET", "h", "a", "4", "c", "5", "c", "6"), ("HSET", "h", "x"),
+                ("HSET", "h", "d", "1"), ("hset", "h", "d", "2"), ("HSET", "h2", "d", "1"),
+                ("HSET", "h", "e", "1")]
+        cmds += [("HSET", "h", "f%d" % (i % 50), str(i)) for i in range(140)]
+        cmds += [("SADD", "s", "a", "b"), ("SADD", "s", "a", "c"), ("SADD", "s", "c", "c", "d"),
+                 ("SADD", "s"), ("SADD", "s", "7"), ("SADD", "s", "b"), ("SET", "str", "v"),
+                 ("SADD", "str", "x"), ("SADD", "str", "y"), ("HSET", "str", "f", "v"),
+                 ("HSET", "str", "g", "v"), ("RPUSH", "str", "z"), ("RPUSH", "str", "z")]
+        cmds += [("SADD", "big", str(i % 90), "m%d" % i) for i in range(130)]
+        cmds += [("LPUSH", "l", "a", "b"), ("LPUSH", "l", "c"), ("RPUSH", "l", "d", "e"),
+                 ("RPUSH", "l", "f"), ("rpush", "l", "g"), ("RPOP", "l"), ("RPOP", "l"),
+                 ("RPOP", "l", "1"), ("RPOP", "l"), ("LPOP", "l"), ("LPOP", "l"), ("LPOP", "l"),
+                 ("LPOP", "l"), ("LPOP", "l"), ("LPOP", "l"), ("LPOP", "nolist"),
+                 ("LPOP", "nolist"), ("RPOP", "str"), ("RPOP", "str"), ("LPOP", "l", "x"),
+                 ("LPUSH", "l2", "x"), ("LPUSH", "l2", "y")]
+        cmds += [("RPUSH", "q", "e%d" % i) for i in range(100)]
+        cmds += [("LPOP", "q")] * 70 + [("RPOP", "q")] * 40
+        self.send_both(cmds)
+        checks = ["HMGET h a b c d e f0 f49 f50 x", "HLEN h", "HGETALL h2", "SCARD s", "SISMEMBER s 7", "SCARD big",
+                  "SMISMEMBER big 0 89 m0 m129 m130", "EXISTS l", "LRANGE l2 0 -1", "EXISTS q",
+                  "TYPE str", "GET str", "DBSIZE", "OBJECT ENCODING s", "OBJECT ENCODING h"]
+        self.assertSame(checks)
+
+    def test_one_key_push_run_wakes_a_blocked_client(self):
+        blocked = self.raw()
+        blocked.send_command("BLPOP", "bq", "5")
+        time.sleep(0.2)  # let it block
+        pusher = self.raw()
+        pusher.send(b"".join(harness.encode_command("RPUSH", "bq", "v%d" % i) for i in range(5)))
+        # (Redis serves the waiter between two pushes, so its replies run 1, 1, 2, 3, 4;
+        # redrock serves it once the pipeline has been read, with or without a run.)
+        self.assertEqual(len(pusher.read_replies(5)), 5)
+        self.assertEqual(decode(blocked.read_replies(1)[0]), [b"bq", b"v0"])
+        self.assertEqual(decode(self.a.call("LRANGE", "bq", "0", "-1")),
+                         [b"v1", b"v2", b"v3", b"v4"])
+        blocked.close()
+        pusher.close()
+
     def test_statistics_and_idle_time_per_command(self):
         self.a.call("CONFIG", "RESETSTAT")
         self.send_both([("SET", "s%d" % i, "v") for i in range(100)])
