@@ -322,7 +322,23 @@ bool ParseLexRange(std::string_view min, std::string_view max, LexRange* range) 
 Status ZSetType::Add(int db, std::string_view key,
                      const std::vector<std::pair<double, std::string_view>>& items,
                      const ZAddOptions& o, ZAddResult* result) {
+  return AddGroups(db, key, items, o, result, nullptr, nullptr);
+}
+
+Status ZSetType::AddRun(int db, std::string_view key,
+                        const std::vector<std::pair<double, std::string_view>>& items,
+                        const std::vector<size_t>& group_ends, std::vector<int64_t>* added) {
+  ZAddResult result;
+  return AddGroups(db, key, items, ZAddOptions(), &result, &group_ends, added);
+}
+
+Status ZSetType::AddGroups(int db, std::string_view key,
+                           const std::vector<std::pair<double, std::string_view>>& items,
+                           const ZAddOptions& o, ZAddResult* result,
+                           const std::vector<size_t>* group_ends,
+                           std::vector<int64_t>* group_added) {
   *result = ZAddResult();
+  if (group_ends != nullptr) group_added->assign(group_ends->size(), 0);
   KeyLockGuard guard(engine_->locks(), db, key);
   CollectionWrite w;
   REDROCK_RETURN_IF_ERROR(LoadCollectionForWrite(engine_, db, key, ValueType::kZSet, &w));
@@ -334,7 +350,13 @@ Status ZSetType::Add(int db, std::string_view key,
   // Redis, whether or not reads see the batch (they do only inside MULTI).
   std::unordered_map<std::string_view, double> touched;
   size_t longest_added = 0;
-  for (const auto& [score, member] : items) {
+  size_t group = 0;
+  for (size_t i = 0; i < items.size(); i++) {
+    const auto& [score, member] = items[i];
+    if (group_ends != nullptr) {
+      while (group < group_ends->size() && i >= (*group_ends)[group])
+        group++;
+    }
     double current = 0;
     bool exists = false;
     if (auto t = touched.find(member); t != touched.end()) {
@@ -363,6 +385,7 @@ Status ZSetType::Add(int db, std::string_view key,
       touched[member] = next;
       w.meta.size++;
       result->added++;
+      if (group_ends != nullptr && group < group_added->size()) (*group_added)[group]++;
       longest_added = std::max(longest_added, member.size());
     }
     result->processed = true;

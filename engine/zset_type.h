@@ -113,6 +113,12 @@ class ZSetType {
   Status Add(int db, std::string_view key,
              const std::vector<std::pair<double, std::string_view>>& items,
              const ZAddOptions& options, ZAddResult* result);
+  // Consecutive plain ZADDs (no options) of one key, a pipelined run, as one write: `items`
+  // holds every request's pairs in order, request i owning those before group_ends[i].
+  // (*added)[i] is what ZADD i would have answered had the requests run one by one.
+  Status AddRun(int db, std::string_view key,
+                const std::vector<std::pair<double, std::string_view>>& items,
+                const std::vector<size_t>& group_ends, std::vector<int64_t>* added);
   // ZREM: *removed is how many of `members` were there.
   Status Remove(int db, std::string_view key, const std::vector<std::string_view>& members,
                 int64_t* removed);
@@ -186,6 +192,12 @@ class ZSetType {
   static const char* Encoding(const MetaRecord& meta);
 
  private:
+  // Add, and with `group_ends` also each group's count of added members.
+  Status AddGroups(int db, std::string_view key,
+                   const std::vector<std::pair<double, std::string_view>>& items,
+                   const ZAddOptions& options, ZAddResult* result,
+                   const std::vector<size_t>* group_ends, std::vector<int64_t>* group_added);
+
   Engine* engine_;
   ZSetLimits limits_;
 };

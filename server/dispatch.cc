@@ -13,6 +13,7 @@
 #include "engine/numbers.h"
 #include "engine/set_type.h"
 #include "engine/string_type.h"
+#include "engine/zset_type.h"
 #include "server/arg_parse.h"
 #include "server/blocking.h"
 #include "server/client.h"
@@ -63,7 +64,7 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
 // SADD, LPUSH, RPUSH, LPOP and RPOP on one key.
 // Plain SETs and the INCR family may mix keys; the other kinds take consecutive requests
 // on one key.
-enum class RunKind { kNone, kSet, kIncr, kHSet, kSAdd, kLPush, kRPush, kLPop, kRPop };
+enum class RunKind { kNone, kSet, kIncr, kHSet, kSAdd, kZAdd, kLPush, kRPush, kLPop, kRPop };
 
 RunKind RunKindOf(const protocol::Request& args) {
   if (args.size() < 2) return RunKind::kNone;
@@ -75,6 +76,7 @@ RunKind RunKindOf(const protocol::Request& args) {
       if (EqualsNoCase(name, "incr") || EqualsNoCase(name, "decr")) return RunKind::kIncr;
       if (EqualsNoCase(name, "hset")) return RunKind::kHSet;
       if (EqualsNoCase(name, "sadd")) return RunKind::kSAdd;
+      if (EqualsNoCase(name, "zadd")) return RunKind::kZAdd;
       if (EqualsNoCase(name, "lpop")) return RunKind::kLPop;
       if (EqualsNoCase(name, "rpop")) return RunKind::kRPop;
       return RunKind::kNone;
@@ -91,11 +93,20 @@ RunKind RunKindOf(const protocol::Request& args) {
 }
 
 // A request of a one-key kind that the command would accept as it is: HSET with
-// field-value pairs, SADD/LPUSH/RPUSH with at least one element, LPOP/RPOP without a count.
+// field-value pairs, ZADD with score-member pairs and no options, SADD/LPUSH/RPUSH with at
+// least one element, LPOP/RPOP without a count.
 bool OneKeyArgsOk(RunKind kind, const protocol::Request& args) {
   switch (kind) {
     case RunKind::kHSet:
       return args.size() >= 4 && args.size() % 2 == 0;
+    case RunKind::kZAdd:
+      // A score that parses is not an option word (NX, XX, CH, INCR, GT, LT).
+      if (args.size() < 4 || args.size() % 2 != 0) return false;
+      for (size_t i = 2; i < args.size(); i += 2) {
+        double score;
+        if (!ParseDouble(args[i], &score)) return false;
+      }
+      return true;
     case RunKind::kSAdd:
     case RunKind::kLPush:
     case RunKind::kRPush:
@@ -127,6 +138,21 @@ Status RunOneKey(Server& server, RunKind kind, int db,
       }
       return engine::HashType(engine, HashLimits(server.config()))
           .SetRun(db, key, fields, group_ends, counts);
+    }
+    case RunKind::kZAdd: {
+      std::vector<std::pair<double, std::string_view>> items;
+      for (size_t i = begin; i < end; i++) {
+        for (size_t j = 2; j + 1 < requests[i].size(); j += 2) {
+          double score = 0;
+          ParseDouble(requests[i][j], &score);  // checked by OneKeyArgsOk
+          items.emplace_back(score, requests[i][j + 1]);
+        }
+        group_ends.push_back(items.size());
+      }
+      REDROCK_RETURN_IF_ERROR(engine::ZSetType(engine, ZSetLimits(server.config()))
+                                  .AddRun(db, key, items, group_ends, counts));
+      server.blocking().Signal(db, key);  // BZPOPMIN / BZPOPMAX waiters
+      return Status::OK();
     }
     case RunKind::kSAdd:
     case RunKind::kLPush:

@@ -8,6 +8,7 @@
 
 #include "engine/hash_type.h"
 #include "engine/set_type.h"
+#include "engine/zset_type.h"
 #include "server/command.h"
 
 namespace redrock::server {
@@ -20,10 +21,11 @@ void RegisterInfoCommand(CommandTable* table);      // server/info.cc
 class Server;
 class Config;
 
-// Encoding limits for hash and set writes, from the configuration (server/hash_family.cc,
-// server/set_family.cc).
+// Encoding limits for hash, set and sorted set writes, from the configuration
+// (server/hash_family.cc, server/set_family.cc, server/zset_family.cc).
 engine::HashEncodingLimits HashLimits(const Config& config);
 engine::SetEncodingLimits SetLimits(const Config& config);
+engine::ZSetLimits ZSetLimits(const Config& config);
 
 // The INFO text for the requested sections (none = the default sections).
 std::string GenerateInfo(Server& server, const std::vector<std::string>& sections);

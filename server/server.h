@@ -153,11 +153,11 @@ class Server {
   bool Execute(Client& client, protocol::Request& args);
   // Runs requests[begin..] while they are of one batchable kind, at most 64, as one atomic
   // write with one key-lock acquisition and one commit: plain SETs (SET k v [EX|PX n]), the
-  // INCR family (INCR, DECR, INCRBY, DECRBY), or HSETs, SADDs, LPUSHes, RPUSHes, LPOPs or
-  // RPOPs (no count) that all name one key. Each request gets its own reply, error,
-  // statistics and OBJECT IDLETIME as if it had run alone. Returns how many ran; 0 when
-  // fewer than two qualify or the client or server needs them one by one (keyspace events,
-  // MONITOR, MULTI, CLIENT REPLY, CLIENT PAUSE).
+  // INCR family (INCR, DECR, INCRBY, DECRBY), or HSETs, SADDs, plain ZADDs, LPUSHes, RPUSHes, LPOPs
+  // or RPOPs (no count) that all name one key. Each request gets its own reply, error, statistics
+  // and OBJECT IDLETIME as if it had run alone. Returns how many ran; 0 when fewer than two qualify
+  // or the client or server needs them one by one (keyspace events, MONITOR, MULTI, CLIENT REPLY,
+  // CLIENT PAUSE).
   size_t ExecuteWriteRun(Client& client, std::vector<protocol::Request>& requests, size_t begin);
   void OnClientClosed(Client* client);
   // Marks the key arguments of a command as accessed (OBJECT IDLETIME).

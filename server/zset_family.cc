@@ -18,6 +18,7 @@
 #include "server/blocking.h"
 #include "server/command.h"
 #include "server/config.h"
+#include "server/families.h"
 #include "server/notify.h"
 #include "server/scan_util.h"
 #include "server/server.h"
@@ -33,11 +34,7 @@ engine::ZSetType Reader(CommandContext& ctx) {
 }
 
 engine::ZSetType Writer(CommandContext& ctx) {
-  const Config& config = ctx.server.config();
-  engine::ZSetLimits limits;
-  limits.max_listpack_entries = config.GetInt("zset-max-listpack-entries");
-  limits.max_listpack_value = config.GetInt("zset-max-listpack-value");
-  return engine::ZSetType(&ctx.engine, limits);
+  return engine::ZSetType(&ctx.engine, ZSetLimits(ctx.server.config()));
 }
 
 std::vector<std::string_view> ArgViews(const CommandContext& ctx, size_t first, size_t end) {
@@ -575,6 +572,13 @@ void RegisterZSetCommands(CommandTable* table) {
                        "elements inside the collection.",
                        {"nondeterministic_output"}));
   zset::RegisterZSetMultiKeyCommands(table);
+}
+
+engine::ZSetLimits ZSetLimits(const Config& config) {
+  engine::ZSetLimits limits;
+  limits.max_listpack_entries = config.GetInt("zset-max-listpack-entries");
+  limits.max_listpack_value = config.GetInt("zset-max-listpack-value");
+  return limits;
 }
 
 }  // namespace redrock::server

@@ -153,8 +153,8 @@ class PipelinedRunTest(CompareTestCase):
         self.assertSame(["MGET c d e f big str ttl sp n0 n8 m", "TTL ttl", "DBSIZE",
                          "OBJECT ENCODING c", "APPEND c x", "LRANGE list 0 -1"])
 
-    def test_one_key_runs_of_hset_sadd_pushes_and_pops(self):
-        # Runs of HSET/SADD/LPUSH/RPUSH/LPOP/RPOP on one key: each request's count or element
+    def test_one_key_runs_of_hset_sadd_zadd_pushes_and_pops(self):
+        # Runs of HSET/SADD/ZADD/LPUSH/RPUSH/LPOP/RPOP on one key: each request's count or element
         # as if it ran alone, with fields repeated across and within requests, a key that
         # changes type, a list that runs out mid-run, and requests that end a run (another
         # key, a count argument, bad arity).
@@ -174,12 +174,22 @@ class PipelinedRunTest(CompareTestCase):
                  ("LPOP", "l"), ("LPOP", "l"), ("LPOP", "l"), ("LPOP", "nolist"),
                  ("LPOP", "nolist"), ("RPOP", "str"), ("RPOP", "str"), ("LPOP", "l", "x"),
                  ("LPUSH", "l2", "x"), ("LPUSH", "l2", "y")]
+        cmds += [("ZADD", "z", "1", "a"), ("ZADD", "z", "2", "a", "3", "b"),
+                 ("ZADD", "z", "1.5", "c", "-inf", "c", "2", "a"), ("zadd", "z", "0", "d"),
+                 ("ZADD", "z", "NX", "5", "a"), ("ZADD", "z", "1", "e"),
+                 ("ZADD", "z", "x", "f"), ("ZADD", "z", "1", "f"), ("ZADD", "z", "nan", "g"),
+                 ("ZADD", "z", "1", "g", "2"), ("ZADD", "z", "7", "h", "+inf", "i"),
+                 ("ZADD", "z", "CH", "8", "h"), ("ZADD", "str", "1", "x"),
+                 ("ZADD", "str", "1", "y")]
+        cmds += [("ZADD", "bigz", str(i % 13), "m%d" % (i % 150)) for i in range(200)]
         cmds += [("RPUSH", "q", "e%d" % i) for i in range(100)]
         cmds += [("LPOP", "q")] * 70 + [("RPOP", "q")] * 40
         self.send_both(cmds)
         checks = ["HMGET h a b c d e f0 f49 f50 x", "HLEN h", "HGETALL h2", "SCARD s", "SISMEMBER s 7", "SCARD big",
                   "SMISMEMBER big 0 89 m0 m129 m130", "EXISTS l", "LRANGE l2 0 -1", "EXISTS q",
-                  "TYPE str", "GET str", "DBSIZE", "OBJECT ENCODING s", "OBJECT ENCODING h"]
+                  "TYPE str", "GET str", "DBSIZE", "OBJECT ENCODING s", "OBJECT ENCODING h",
+                  "ZRANGE z 0 -1 WITHSCORES", "ZRANGE bigz 0 -1 WITHSCORES", "ZCARD bigz",
+                  "OBJECT ENCODING bigz"]
         self.assertSame(checks)
 
     def test_one_key_push_run_wakes_a_blocked_client(self):
