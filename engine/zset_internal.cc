@@ -190,6 +190,12 @@ void DeleteMember(Engine* engine, Batch* batch, std::string_view prefix, std::st
   batch->raw()->Delete(engine->zscore_cf(), IndexKey(prefix, score, member));
 }
 
+void ChangeScore(Engine* engine, Batch* batch, std::string_view prefix, std::string_view member,
+                 double from, double to) {
+  batch->raw()->Delete(engine->zscore_cf(), IndexKey(prefix, from, member));
+  PutMember(engine, batch, prefix, member, to);
+}
+
 bool FitsListpack(const ZSetLimits& limits, uint64_t size, size_t max_member_len) {
   return size <= static_cast<uint64_t>(std::max<int64_t>(limits.max_listpack_entries, 0)) &&
          max_member_len <= static_cast<uint64_t>(std::max<int64_t>(limits.max_listpack_value, 0));

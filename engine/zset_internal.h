@@ -100,6 +100,10 @@ void PutMember(Engine* engine, Batch* batch, std::string_view prefix, std::strin
                double score);
 void DeleteMember(Engine* engine, Batch* batch, std::string_view prefix, std::string_view member,
                   double score);
+// Moves `member` from score `from` to `to`: its index entry moves, and its data record is
+// overwritten in place (no tombstone before the new value).
+void ChangeScore(Engine* engine, Batch* batch, std::string_view prefix, std::string_view member,
+                 double from, double to);
 
 // True when a sorted set of `size` members whose longest member has `max_member_len` bytes
 // would be a listpack in Redis.

@@ -24,6 +24,7 @@
 namespace redrock::engine {
 
 using zset_internal::BoundedIterator;
+using zset_internal::ChangeScore;
 using zset_internal::DeleteMember;
 using zset_internal::FitsListpack;
 using zset_internal::IndexKey;
@@ -374,8 +375,7 @@ Status ZSetType::AddGroups(int db, std::string_view key,
       }
       if ((o.lt && next >= current) || (o.gt && next <= current)) continue;
       if (next != current) {  // -0 == +0: no change
-        DeleteMember(engine_, &batch, prefix, member, current);
-        PutMember(engine_, &batch, prefix, member, next);
+        ChangeScore(engine_, &batch, prefix, member, current, next);
         touched[member] = next;
         result->updated++;
       }
