@@ -197,6 +197,13 @@ Status Engine::OpenDb() {
         cf.compaction_filter_factory = NewMetaTtlFilterFactory();
         break;
       case kData:
+        cf.table_factory = table_options(true);
+        // Member lookups (HSET's and SADD's existence checks, HGET, SISMEMBER, ZSCORE) are
+        // point lookups too: skip the memtable search for members it does not hold.
+        cf.memtable_whole_key_filtering = true;
+        cf.memtable_prefix_bloom_size_ratio = 0.05;
+        cf.compaction_filter_factory = NewMemberGcFilterFactory(gc_target_);
+        break;
       case kZScore:
         cf.table_factory = table_options(true);
         cf.compaction_filter_factory = NewMemberGcFilterFactory(gc_target_);
