@@ -41,6 +41,7 @@ enum CommandFlag : uint32_t {
   kCmdAllowBusy = 1u << 15,
   kCmdNoTouch = 1u << 16,  // does not count as an access for OBJECT IDLETIME (TYPE, TTL...)
   kCmdNoAsyncLoading = 1u << 17,
+  kCmdSkipSlowlog = 1u << 18,  // not in SLOWLOG (EXEC: the commands it runs are)
 };
 
 // Everything a handler needs for one call.
@@ -194,6 +195,8 @@ void RegisterDumpCommands(CommandTable* table);        // server/dump_family.cc 
 void RegisterMigrateCommand(CommandTable* table);      // server/migrate_family.cc
 // SNAPSHOT BEGIN/NEXT/END, redrock's network dump (server/snapshot_family.cc).
 void RegisterSnapshotCommands(CommandTable* table);
+// SLOWLOG (server/slowlog.cc).
+void RegisterSlowLogCommand(CommandTable* table);
 // All of the above and every other family (server/registry.cc).
 void RegisterAllCommands(CommandTable* table);
 

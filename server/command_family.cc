@@ -24,6 +24,7 @@ constexpr std::pair<uint32_t, std::string_view> kFlagNames[] = {
     {kCmdLoading, "loading"},
     {kCmdStale, "stale"},
     {kCmdSkipMonitor, "skip_monitor"},
+    {kCmdSkipSlowlog, "skip_slowlog"},
     {kCmdFast, "fast"},
     {kCmdNoAuth, "no_auth"},
     {kCmdNoAsyncLoading, "no_async_loading"},

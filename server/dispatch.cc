@@ -23,6 +23,7 @@
 #include "server/notify.h"
 #include "server/pubsub.h"
 #include "server/server.h"
+#include "server/slowlog.h"
 
 namespace redrock::server {
 
@@ -304,6 +305,9 @@ size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& r
   for (size_t i = begin; i < end; i++) {
     if (i > begin && kind != RunKind::kSet) spec = commands_.Find(requests[i][0]);
     engine_->access_clock().Touch(db, requests[i][1], now_ms);
+    if (slowlog_->MayLog(ticks_each)) {
+      slowlog_->Add(client, *spec, requests[i], CycleClock::ToMicros(ticks_each));
+    }
     CommandCounters& counters = stats.commands[spec->id];
     counters.calls.Add();
     counters.ticks.Add(ticks_each);
@@ -399,6 +403,9 @@ bool Server::Execute(Client& client, protocol::Request& args) {
       gate_.unlock_shared();
     }
     const uint64_t ticks = CycleClock::Now() - start;
+    if (slowlog_->MayLog(ticks) && !(spec->flags & kCmdSkipSlowlog)) {
+      slowlog_->Add(client, *spec, args, CycleClock::ToMicros(ticks));
+    }
     CommandCounters& counters = stats.commands[spec->id];
     counters.calls.Add();
     counters.ticks.Add(ticks);

@@ -372,7 +372,7 @@ void RegisterMultiCommands(CommandTable* table) {
   table->Register(Spec("multi", 1, kBase | kCmdFast | kCmdAllowBusy, 0, 0, MultiCommand,
                        "Mark the start of a transaction block", "1.2.0", {"@fast", "@transaction"},
                        "O(1)"));
-  table->Register(Spec("exec", 1, kBase, 0, 0, ExecCommand,
+  table->Register(Spec("exec", 1, kBase | kCmdSkipSlowlog, 0, 0, ExecCommand,
                        "Execute all commands issued after MULTI", "1.2.0",
                        {"@slow", "@transaction"}, "Depends on commands in the transaction"));
   table->Register(Spec("discard", 1, kBase | kCmdFast | kCmdAllowBusy, 0, 0, DiscardCommand,

@@ -18,6 +18,7 @@ void RegisterAllCommands(CommandTable* table) {
   RegisterDumpCommands(table);
   RegisterMigrateCommand(table);
   RegisterSnapshotCommands(table);
+  RegisterSlowLogCommand(table);
 }
 
 }  // namespace redrock::server

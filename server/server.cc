@@ -20,6 +20,7 @@
 #include "server/monitor.h"
 #include "server/notify.h"
 #include "server/pubsub.h"
+#include "server/slowlog.h"
 #include "server/snapshot_sessions.h"
 
 namespace redrock::server {
@@ -123,6 +124,21 @@ Server::Server(Config* config, engine::Engine* engine, CommandTable commands)
   CycleClock::ToMicros(0);  // pins the calibration origin at startup
   pubsub_ = std::make_unique<PubSub>(this);
   monitors_ = std::make_unique<Monitors>(pubsub_.get());
+  slowlog_ = std::make_unique<SlowLog>();
+  slowlog_->set_threshold_us(config_->GetInt("slowlog-log-slower-than"));
+  slowlog_->set_max_len(config_->GetInt("slowlog-max-len"));
+  config_->OnApply("slowlog-log-slower-than", [this](const std::string& v) {
+    int64_t n = 0;
+    ParseInt64(v, &n);
+    slowlog_->set_threshold_us(n);
+    return std::string();
+  });
+  config_->OnApply("slowlog-max-len", [this](const std::string& v) {
+    int64_t n = 0;
+    ParseInt64(v, &n);
+    slowlog_->set_max_len(n);
+    return std::string();
+  });
   SetNotifyFlags(config_->GetString("notify-keyspace-events"));
   config_->OnApply("notify-keyspace-events", [this](const std::string& v) {
     SetNotifyFlags(v);

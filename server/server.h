@@ -35,6 +35,7 @@ class Config;
 class Blocking;
 class Monitors;
 class PubSub;
+class SlowLog;
 class SnapshotSessions;
 
 // One worker thread and everything only it touches.
@@ -186,6 +187,7 @@ class Server {
   // --- pub/sub, keyspace notifications, MONITOR ---
   PubSub& pubsub() { return *pubsub_; }
   Monitors& monitors() { return *monitors_; }
+  SlowLog& slowlog() { return *slowlog_; }
   // Publishes keyspace notification `event` about (db, key) when its class (a NotifyClass
   // bit of server/notify.h) is enabled by notify-keyspace-events; any thread. One atomic
   // load when notifications are off.
@@ -272,6 +274,7 @@ class Server {
 
   std::unique_ptr<PubSub> pubsub_;
   std::unique_ptr<Monitors> monitors_;
+  std::unique_ptr<SlowLog> slowlog_;
   std::atomic<uint32_t> notify_flags_{0};
   std::atomic<uint64_t> writes_at_save_{0};
   std::atomic<uint64_t> saves_{0};

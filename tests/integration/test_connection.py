@@ -347,6 +347,85 @@ class ConfigTest(CompareTestCase):
         self.assertSame(["CONFIG GET appendfs?nc", "CONFIG GET appendfsyn[abc]"])
 
 
+class SlowLogTest(CompareTestCase):
+    """SLOWLOG against redis-server: which commands are logged, how arguments are cut and
+    redacted, the client fields, the length bound and the errors."""
+
+    def tearDown(self):
+        for c in (self.a, self.b):
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "10000")
+            c.call("CONFIG", "SET", "slowlog-max-len", "128")
+            c.call("SLOWLOG", "RESET")
+        super().tearDown()
+
+    def entries(self, c):
+        """SLOWLOG GET -1 without ids, times, durations and ports (which differ)."""
+        out = []
+        for e in decode(c.call("SLOWLOG", "GET", "-1")):
+            self.assertEqual(len(e), 6, e)
+            self.assertIsInstance(e[0], int)
+            self.assertGreaterEqual(e[2], 0)
+            self.assertTrue(e[4].startswith(b"127.0.0.1:"), e)
+            out.append((e[3], e[5]))
+        return out
+
+    def test_logged_commands_arguments_and_clients(self):
+        for c in (self.a, self.b):
+            self.assertEqual(c.call("CONFIG", "SET", "slowlog-log-slower-than", "0"), b"+OK\r\n")
+            c.call("SLOWLOG", "RESET")
+        long_value = "x" * 300
+        cmds = [("SET", "k", long_value), ("CLIENT", "SETNAME", "sl-client"),
+                ("RPUSH", "l") + tuple("e%d" % i for i in range(40)),
+                ("AUTH", "secret"), ("AUTH", "user", "secret"), ("HELLO", "2", "AUTH", "u", "p"),
+                ("HELLO", "2", "SETNAME", "sl-client"), ("MULTI",), ("SET", "m", "1"),
+                ("INCR", "n"), ("EXEC",), ("GET", "missing"), ("NOSUCHCOMMAND",),
+                ("GET",), ("SET", "p1", "v"), ("SET", "p2", "v")]
+        for c in (self.a, self.b):
+            for cmd in cmds:
+                c.call(*cmd)
+        got = [self.entries(c) for c in (self.a, self.b)]
+        self.assertEqual(got[0], got[1])
+        args = [e[0] for e in got[0]]
+        self.assertIn([b"SET", b"k", b"x" * 128 + b"... (172 more bytes)"], args)
+        self.assertIn([b"AUTH", b"(redacted)", b"(redacted)"], args)
+        self.assertNotIn([b"EXEC"], args)
+        self.assertEqual(len([a for a in args if a[0] == b"RPUSH"][0]), 32)
+        self.assertSame(["SLOWLOG LEN", "SLOWLOG GET 0", "SLOWLOG GET -2", "SLOWLOG GET abc",
+                         "SLOWLOG GET 1 2", "SLOWLOG LEN x", "SLOWLOG RESET x", "SLOWLOG foo",
+                         "SLOWLOG", "SLOWLOG HELP", "SLOWLOG RESET", "SLOWLOG LEN"])
+
+    def test_pipelined_runs_threshold_and_length_bound(self):
+        for c in (self.a, self.b):
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "0")
+            c.call("SLOWLOG", "RESET")
+            # A pipeline of SETs and INCRs (batched as runs on redrock): each one is logged.
+            c.send(b"".join(harness.encode_command("SET", "r%d" % i, "v") for i in range(5))
+                   + b"".join(harness.encode_command("INCR", "ctr") for _ in range(3)))
+            c.read_replies(8)
+        got = [self.entries(c) for c in (self.a, self.b)]
+        self.assertEqual(got[0], got[1])
+        self.assertEqual(len(got[0]), 9)  # with the RESET
+        for c in (self.a, self.b):
+            c.call("CONFIG", "SET", "slowlog-max-len", "3")
+            for i in range(10):
+                c.call("PING")
+            self.assertEqual(decode(c.call("SLOWLOG", "LEN")), 3)
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "-1")
+            c.call("SLOWLOG", "RESET")
+            c.call("SET", "k", "v")
+            self.assertEqual(decode(c.call("SLOWLOG", "LEN")), 0)
+            c.call("CONFIG", "SET", "slowlog-log-slower-than", "1000000")
+            c.call("SET", "k", "v")
+            self.assertEqual(decode(c.call("SLOWLOG", "LEN")), 0)
+        # A slow command on redrock: the logged time is its own.
+        self.a.call("CONFIG", "SET", "slowlog-log-slower-than", "100000")
+        self.a.call("DEBUG", "SLEEP", "0.2")
+        entry = decode(self.a.call("SLOWLOG", "GET"))[0]
+        self.assertEqual(entry[3], [b"DEBUG", b"SLEEP", b"0.2"])
+        self.assertGreaterEqual(entry[2], 200000)
+        self.assertLess(entry[2], 5000000)
+
+
 class InfoAndKeyspaceTest(CompareTestCase):
     def info(self, *section):
         text = decode(self.a.call("INFO", *section)).decode()
