@@ -274,6 +274,59 @@ ConfigParam WithValidate(ConfigParam p, ConfigValidateFn fn) {
   return p;
 }
 
+// client-output-buffer-limit <class> <hard> <soft> <soft seconds> [<class> ...]: the classes
+// given replace theirs in `current`; "replica" is shown as "slave", sizes in bytes, as Redis
+// does. Nothing changes unless every group is valid.
+std::string MergeOutputBufferLimits(const std::string& current, std::string* value) {
+  const std::vector<std::string> words = SplitWords(*value);
+  if (words.size() % 4 != 0) return "Wrong number of arguments in buffer limit configuration.";
+  static const char* const kClasses[] = {"normal", "slave", "pubsub"};
+  std::vector<std::string> limits(3 * 3);  // class-major: hard, soft, seconds
+  const std::vector<std::string> old = SplitWords(current);
+  for (size_t i = 0; i + 3 < old.size() && i / 4 < 3; i += 4) {
+    for (size_t k = 0; k < 3; k++)
+      limits[i / 4 * 3 + k] = old[i + 1 + k];
+  }
+  for (size_t i = 0; i < words.size(); i += 4) {
+    std::string cls = Lower(words[i]);
+    if (cls == "replica") cls = "slave";
+    size_t c = 0;
+    while (c < 3 && cls != kClasses[c])
+      c++;
+    if (c == 3) return "Invalid client class specified in buffer limit configuration.";
+    uint64_t hard, soft;
+    int64_t seconds;
+    if (!Config::ParseMemory(words[i + 1], &hard) || !Config::ParseMemory(words[i + 2], &soft) ||
+        !ParseInt64(words[i + 3], &seconds) || seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    limits[c * 3] = std::to_string(hard);
+    limits[c * 3 + 1] = std::to_string(soft);
+    limits[c * 3 + 2] = std::to_string(seconds);
+  }
+  std::vector<std::string> out;
+  for (size_t c = 0; c < 3; c++) {
+    out.emplace_back(kClasses[c]);
+    for (size_t k = 0; k < 3; k++)
+      out.push_back(limits[c * 3 + k].empty() ? "0" : limits[c * 3 + k]);
+  }
+  *value = Join(out);
+  return "";
+}
+
+// oom-score-adj-values: three integers in [-2000, 2000].
+std::string ValidateOomScoreAdjValues(std::string* value) {
+  const std::vector<std::string> words = SplitWords(*value);
+  if (words.size() != 3) return "wrong number of arguments";
+  for (const std::string& w : words) {
+    int64_t n;
+    if (!ParseInt64(w, &n) || n < -2000 || n > 2000) {
+      return "Invalid oom-score-adj-values, elements must be between -2000 and 2000.";
+    }
+  }
+  return "";
+}
+
 constexpr int64_t kIntMax = 2147483647;
 constexpr int64_t kLongMax = INT64_MAX;
 
@@ -347,8 +400,22 @@ Config::Config() {
   Define(Int("repl-timeout", 60, 1, kIntMax));
   Define(Bool("repl-diskless-sync", true));
   Define(Int("repl-diskless-sync-delay", 5, 0, kIntMax));
-  Define(Str("client-output-buffer-limit",
-             "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"));
+  {
+    ConfigParam limits =
+        List("client-output-buffer-limit",
+             "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60");
+    limits.merge = MergeOutputBufferLimits;
+    Define(std::move(limits));
+  }
+  Define(Bool("repl-disable-tcp-nodelay", false));
+  Define(Int("repl-diskless-sync-max-replicas", 0, 0, kIntMax));
+  Define(Enum("repl-diskless-load", "disabled", {"disabled", "on-empty-db", "swapdb"}));
+  Define(Bool("rdb-del-sync-files", false));
+  Define(Bool("rdb-save-incremental-fsync", true));
+  Define(Bool("aof-rewrite-incremental-fsync", true));
+  Define(Bool("aof-timestamp-enabled", false));
+  Define(Bool("disable-thp", true, false));
+  Define(Str("proc-title-template", "{title} {listen-addr} {server-mode}", false));
   Define(Str("dbfilename", "dump.rdb"));
   Define(Str("appendfilename", "appendonly.aof", false));
   Define(Str("appenddirname", "appendonlydir", false));
@@ -408,7 +475,7 @@ Config::Config() {
   Define(Enum("sanitize-dump-payload", "no", {"no", "yes", "clients"}));
   Define(Bool("jemalloc-bg-thread", true));
   Define(Enum("oom-score-adj", "no", {"no", "yes", "relative", "absolute"}));
-  Define(Str("oom-score-adj-values", "0 200 800"));
+  Define(WithValidate(List("oom-score-adj-values", "0 200 800"), ValidateOomScoreAdjValues));
   Define(Bool("io-threads-do-reads", false, false));
 }
 
@@ -488,6 +555,10 @@ std::string Config::ParseValue(const Entry& entry, const std::vector<std::string
         words.push_back(std::move(w));
     }
     *canonical = Join(words);
+    if (p.merge) {
+      std::string reason = p.merge(entry.value, canonical);
+      if (!reason.empty()) return reason;
+    }
   } else {
     if (args.size() != 1) return "wrong number of arguments";
     const std::string& v = args[0];

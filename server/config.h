@@ -47,6 +47,10 @@ struct ConfigParam {
   // kList only: in a config file, repeated directives accumulate instead of replacing
   // (save 900 1 / save 300 10).
   bool accumulate = false;
+  // kList only: combines a new value (its words, space-separated) with the current one, for
+  // parameters that set parts of themselves (client-output-buffer-limit pubsub 32mb 8mb 60
+  // changes one class). Returns "" and sets *value to the result, or Redis's reason text.
+  std::function<std::string(const std::string& current, std::string* value)> merge;
 };
 
 class Config {

@@ -332,6 +332,22 @@ class ConfigTest(CompareTestCase):
             "CONFIG GET appendfsync nosuch appendfsync",
         ])
 
+    def test_multi_value_parameters(self):
+        cmds = ["CONFIG GET client-output-buffer-limit", "CONFIG GET oom-score-adj-values"]
+        for v in ("normal 1 2", "foo 1 2 3", "normal a b c", "normal -1 2 3", "master 1 2 3",
+                  "replica 1mb 2kb 3", "normal 1 2 3 pubsub 4 5 6", "pubsub 1gb 0 0", "",
+                  "NORMAL 7 8 9 slave 0 0 0 pubsub 9 9 x"):
+            cmds += [["CONFIG", "SET", "client-output-buffer-limit", v],
+                     "CONFIG GET client-output-buffer-limit"]
+        for v in ("1 2", "1 2 x", "1 2 3000", "-2000 0 2000", "3 2 1", ""):
+            cmds += [["CONFIG", "SET", "oom-score-adj-values", v], "CONFIG GET oom-score-adj-values"]
+        cmds += [["CONFIG", "SET", "client-output-buffer-limit",
+                  "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"],
+                 ["CONFIG", "SET", "oom-score-adj-values", "0 200 800"],
+                 "CONFIG GET repl-diskless-load", "CONFIG GET proc-title-template",
+                 "CONFIG GET disable-thp", "CONFIG GET rdb-save-incremental-fsync"]
+        self.assertSame(cmds)
+
     def test_config_get_glob(self):
         for pattern in ("*fsync*", "append*", "maxmemory*", "*"):
             pairs = decode(self.a.call("CONFIG", "GET", pattern))

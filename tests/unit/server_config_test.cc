@@ -109,6 +109,49 @@ TEST(ConfigTest, LoadsFileThenFlags) {
   EXPECT_NE(c.config_file().find("redis.conf"), std::string::npos);
 }
 
+TEST(ConfigTest, LoadsDebianRedisConfMultiValueDirectives) {
+  // The directives of Debian's /etc/redis/redis.conf that redrock once refused.
+  testing::TempDir dir;
+  const std::string path = dir.path() + "/redis.conf";
+  WriteAll(path,
+           "proc-title-template \"{title} {listen-addr} {server-mode}\"\n"
+           "rdb-del-sync-files no\n"
+           "repl-diskless-sync-max-replicas 0\n"
+           "repl-diskless-load disabled\n"
+           "repl-disable-tcp-nodelay no\n"
+           "oom-score-adj-values 0 200 800\n"
+           "disable-thp yes\n"
+           "aof-timestamp-enabled no\n"
+           "client-output-buffer-limit normal 0 0 0\n"
+           "client-output-buffer-limit replica 256mb 64mb 60\n"
+           "client-output-buffer-limit pubsub 32mb 8mb 61\n"
+           "aof-rewrite-incremental-fsync yes\n"
+           "rdb-save-incremental-fsync yes\n");
+  Config c;
+  std::string error;
+  ASSERT_TRUE(c.LoadFromArgs({path}, &error)) << error;
+  EXPECT_EQ(c.GetString("client-output-buffer-limit"),
+            "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 61");
+  EXPECT_EQ(c.GetString("oom-score-adj-values"), "0 200 800");
+  EXPECT_EQ(c.GetString("proc-title-template"), "{title} {listen-addr} {server-mode}");
+
+  // CONFIG SET changes only the classes it names, and all or nothing.
+  ASSERT_TRUE(c.Set({{"client-output-buffer-limit", "normal 1 2 3 replica 1mb 2kb 4"}}, &error));
+  EXPECT_EQ(c.GetString("client-output-buffer-limit"),
+            "normal 1 2 3 slave 1048576 2048 4 pubsub 33554432 8388608 61");
+  EXPECT_FALSE(c.Set({{"client-output-buffer-limit", "normal 5 5 5 master 1 2 3"}}, &error));
+  EXPECT_EQ(error,
+            "ERR CONFIG SET failed (possibly related to argument 'client-output-buffer-limit') - "
+            "Invalid client class specified in buffer limit configuration.");
+  EXPECT_FALSE(c.Set({{"client-output-buffer-limit", "pubsub 1 2"}}, &error));
+  EXPECT_FALSE(c.Set({{"client-output-buffer-limit", "pubsub 1 -2 3"}}, &error));
+  EXPECT_EQ(c.GetString("client-output-buffer-limit"),
+            "normal 1 2 3 slave 1048576 2048 4 pubsub 33554432 8388608 61");
+  EXPECT_FALSE(c.Set({{"oom-score-adj-values", "0 200 2001"}}, &error));
+  EXPECT_TRUE(c.Set({{"oom-score-adj-values", "-2000 0 2000"}}, &error));
+  EXPECT_EQ(c.GetString("oom-score-adj-values"), "-2000 0 2000");
+}
+
 TEST(ConfigTest, FlagsTakeSeveralValuesAndEmptySave) {
   Config c;
   std::string error;
