@@ -303,7 +303,7 @@ size_t Server::ExecuteWriteRun(Client& client, std::vector<protocol::Request>& r
   protocol::ReplyWriter& w = client.writer();
   const CommandSpec* spec = first;
   for (size_t i = begin; i < end; i++) {
-    if (i > begin && kind != RunKind::kSet) spec = commands_.Find(requests[i][0]);
+    if (i > begin && kind == RunKind::kIncr) spec = commands_.Find(requests[i][0]);  // mixed names
     engine_->access_clock().Touch(db, requests[i][1], now_ms);
     if (slowlog_->MayLog(ticks_each)) {
       slowlog_->Add(client, *spec, requests[i], CycleClock::ToMicros(ticks_each));
