@@ -207,6 +207,63 @@ class PipelinedRunTest(CompareTestCase):
         blocked.close()
         pusher.close()
 
+    def test_random_pipelines_of_batchable_commands(self):
+        # Differential: random pipelines dense in runs (few keys, so runs form and keys change
+        # type), every reply and the final state compared with redis-server, per seed.
+        import random
+
+        def make(rng):
+            keys = ["k%d" % i for i in range(4)]
+            words = ["a", "b", "c", "d", "1", "2", "-3", "x" * 70]
+
+            def one():
+                k = rng.choice(keys)
+                pick = rng.randrange(12)
+                w = lambda: rng.choice(words)  # noqa: E731
+                if pick == 0:
+                    return ("SET", k, w())
+                if pick == 1:
+                    return ("INCRBY", k, str(rng.randrange(-5, 6)))
+                if pick == 2:
+                    return ("HSET", k) + sum(((w(), w()) for _ in range(rng.randrange(1, 4))), ())
+                if pick == 3:
+                    return ("SADD", k) + tuple(w() for _ in range(rng.randrange(1, 4)))
+                if pick == 4:
+                    return ("ZADD", k) + sum(((rng.choice(["1", "2.5", "-inf", "x"]), w())
+                                              for _ in range(rng.randrange(1, 3))), ())
+                if pick in (5, 6):
+                    return (rng.choice(["LPUSH", "RPUSH"]), k) + tuple(
+                        w() for _ in range(rng.randrange(1, 3)))
+                if pick in (7, 8):
+                    return (rng.choice(["LPOP", "RPOP"]), k)
+                if pick == 9:
+                    return ("DEL", k)
+                if pick == 10:
+                    return ("HSET", k, w())  # wrong arity ends a run
+                return ("TYPE", k)
+
+            cmds = []
+            for _ in range(25):
+                # Bursts of one command on one key, so that runs form.
+                c = one()
+                cmds += [c] * rng.randrange(1, 4) + [one() for _ in range(rng.randrange(0, 6))]
+            return cmds
+
+        for seed in harness.random_seeds():
+            for c in (self.a, self.b):
+                self.assertEqual(c.call("FLUSHALL"), b"+OK\r\n")
+            cmds = make(random.Random(seed))
+            out = pipeline_both(self.a, self.b, cmds)
+            diffs = ["#%d %r: redrock %r, redis %r" % (i, c, x, y)
+                     for i, (c, x, y) in enumerate(zip(cmds, out[0], out[1])) if x != y]
+            self.assertEqual(diffs[:5], [], "seed %d (REDROCK_SEED=%d to replay)" % (seed, seed))
+            state = []
+            for k in ("k0", "k1", "k2", "k3"):
+                state += ["TYPE " + k, "STRLEN " + k, "HLEN " + k, "SCARD " + k, "ZCARD " + k,
+                          "LLEN " + k, "LRANGE %s 0 -1" % k, "ZRANGE %s 0 -1 WITHSCORES" % k]
+            diffs = harness.compare(self.a, self.b, state)
+            self.assertEqual(diffs, [], "seed %d" % seed)
+
     def test_statistics_and_idle_time_per_command(self):
         self.a.call("CONFIG", "RESETSTAT")
         self.send_both([("SET", "s%d" % i, "v") for i in range(100)])
