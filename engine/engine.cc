@@ -86,6 +86,8 @@ Engine::Engine(const EngineOptions& options)
       key_counts_(new std::atomic<int64_t>[options.databases]),
       expire_counts_(new std::atomic<int64_t>[options.databases]),
       expire_cursor_ms_(options.databases, 0) {
+  active_expire_hz_ =
+      options.active_expire_hz <= 0 ? 0 : std::clamp(options.active_expire_hz, 1, 500);
   for (int i = 0; i < options.databases; i++) {
     key_counts_[i] = 0;
     expire_counts_[i] = 0;
@@ -502,6 +504,12 @@ void Engine::NotifyExpired(int db, std::string_view key) {
   if (expired_listener_) expired_listener_(db, key);
 }
 
+void Engine::SetActiveExpireHz(int hz) {
+  if (active_expire_hz_.load() == 0) return;
+  active_expire_hz_.store(std::clamp(hz, 1, 500));
+  bg_cv_.notify_all();  // a long wait at the old rate ends now
+}
+
 void Engine::StartBackground() {
   std::lock_guard<std::mutex> l(bg_mu_);
   bg_stop_ = false;
@@ -521,11 +529,12 @@ void Engine::BackgroundLoop() {
   auto last_sync = std::chrono::steady_clock::now();
   std::unique_lock<std::mutex> l(bg_mu_);
   while (!bg_stop_) {
-    int hz = std::clamp(options_.active_expire_hz, 1, 500);
+    const int configured = active_expire_hz_.load(std::memory_order_relaxed);
+    const int hz = std::clamp(configured, 1, 500);
     bg_cv_.wait_for(l, std::chrono::milliseconds(1000 / hz));
     if (bg_stop_) break;
     l.unlock();
-    if (options_.active_expire_hz > 0 && active_expire_on_.load(std::memory_order_relaxed)) {
+    if (configured > 0 && active_expire_on_.load(std::memory_order_relaxed)) {
       // Keep going while a pass hits its budget, like Redis's adaptive cycle, but yield
       // between passes.
       for (int i = 0; i < 10 && ExpireCycle(NowMs(), 1000) >= 1000; i++) {

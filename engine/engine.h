@@ -188,6 +188,9 @@ class Engine {
   void SetExpiredListener(ExpiredListener listener);
   // Pauses or resumes the active expiry cycle (DEBUG SET-ACTIVE-EXPIRE); reads still reap.
   void SetActiveExpire(bool on) { active_expire_on_.store(on, std::memory_order_relaxed); }
+  // Active expiry cycles per second (CONFIG SET hz), clamped to 1-500 as Redis does; takes
+  // effect at the next cycle. No effect when the engine was opened with active expiry off.
+  void SetActiveExpireHz(int hz);
 
  private:
   enum CfIndex { kDefault = 0, kMeta, kData, kZScore, kExpire, kNumCf };
@@ -238,6 +241,7 @@ class Engine {
   std::shared_mutex listener_mu_;  // held shared while the listener runs
   ExpiredListener expired_listener_;
   std::atomic<bool> active_expire_on_{true};
+  std::atomic<int> active_expire_hz_{10};  // 0: opened with active expiry off
   std::atomic<bool> has_listener_{false};
 
   std::mutex bg_mu_;

@@ -181,6 +181,12 @@ void Server::InstallConfigHooks() {
     max_bulk_len_ = static_cast<int64_t>(std::min<uint64_t>(n, INT64_MAX));
     return std::string();
   });
+  config_->OnApply("hz", [this](const std::string& v) {
+    int64_t n = 10;
+    ParseInt64(v, &n);
+    engine_->SetActiveExpireHz(static_cast<int>(n));
+    return std::string();
+  });
   config_->OnApply("hot-tier-size", [this](const std::string& v) {
     uint64_t n = 0;
     Config::ParseMemory(v, &n);

@@ -348,6 +348,25 @@ class ConfigTest(CompareTestCase):
                  "CONFIG GET disable-thp", "CONFIG GET rdb-save-incremental-fsync"]
         self.assertSame(cmds)
 
+    def test_config_set_hz_changes_the_expiry_cycle_rate(self):
+        def cycles_per_second(hz):
+            self.assertEqual(self.a.call("CONFIG", "SET", "hz", str(hz)), b"+OK\r\n")
+            time.sleep(0.3)  # let a wait at the old rate end
+
+            def cycles():
+                info = decode(self.a.call("INFO", "rocksdb")).decode()
+                return int(info.split("rocksdb_active_expire_cycles:")[1].split()[0])
+            c0, t0 = cycles(), time.monotonic()
+            time.sleep(1.5)
+            return (cycles() - c0) / (time.monotonic() - t0)
+        try:
+            slow = cycles_per_second(5)
+            fast = cycles_per_second(100)
+        finally:
+            self.a.call("CONFIG", "SET", "hz", "10")
+        self.assertLess(slow, 8, (slow, fast))
+        self.assertGreater(fast, 40, (slow, fast))
+
     def test_config_get_glob(self):
         for pattern in ("*fsync*", "append*", "maxmemory*", "*"):
             pairs = decode(self.a.call("CONFIG", "GET", pattern))
