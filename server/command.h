@@ -195,6 +195,8 @@ void RegisterDumpCommands(CommandTable* table);        // server/dump_family.cc 
 void RegisterMigrateCommand(CommandTable* table);      // server/migrate_family.cc
 // SNAPSHOT BEGIN/NEXT/END, redrock's network dump (server/snapshot_family.cc).
 void RegisterSnapshotCommands(CommandTable* table);
+// SORT, SORT_RO (server/sort_family.cc).
+void RegisterSortCommands(CommandTable* table);
 // SLOWLOG (server/slowlog.cc).
 void RegisterSlowLogCommand(CommandTable* table);
 // All of the above and every other family (server/registry.cc).

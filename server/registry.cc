@@ -19,6 +19,7 @@ void RegisterAllCommands(CommandTable* table) {
   RegisterMigrateCommand(table);
   RegisterSnapshotCommands(table);
   RegisterSlowLogCommand(table);
+  RegisterSortCommands(table);
 }
 
 }  // namespace redrock::server

@@ -505,3 +505,54 @@ class ObjectTest(CompareTestCase):
 
 if __name__ == "__main__":
     harness.main()
+
+
+class SortTest(CompareTestCase):
+    """SORT and SORT_RO against redis-server (sets only where their order does not show)."""
+
+    def test_sort_like_redis(self):
+        cmds = ["RPUSH nums 3 1 2 10 -1.5 2", "RPUSH words banana apple cherry apple",
+                "RPUSH bad 1 x 3", ["RPUSH", "empty_str", "1", "", "2"], "SADD s 5 3 9 1",
+                "ZADD z 3 c 1 a 2 b 2 bb", "SET str v",
+                "MSET w_3 30 w_1 10 w_2 20 w_10 5 w_-1.5 7",
+                "MSET o_3 x o_1 y o_2 z",
+                "HSET h_3 f 3 g C", "HSET h_1 f 1 g A", "HSET h_2 f 2 g B",
+                "RPUSH users 1 2 3",
+                "SORT nums", "SORT nums DESC", "SORT nums LIMIT 1 3", "SORT nums LIMIT -5 2",
+                "SORT nums LIMIT 4 100", "SORT nums LIMIT 10 2", "SORT nums LIMIT 0 0",
+                "SORT nums LIMIT 2 -1", "SORT nums LIMIT x 1", "SORT nums LIMIT 1",
+                "SORT words", "SORT words ALPHA", "SORT words ALPHA DESC LIMIT 0 2",
+                "SORT bad", "SORT empty_str", "SORT s", "SORT s DESC", "SORT z", "SORT z ALPHA",
+                "SORT z BY nosort", "SORT z BY nosort DESC", "SORT z BY nosort LIMIT 1 2",
+                "SORT z BY nosort DESC LIMIT 1 2", "SORT nums BY nosort",
+                "SORT nums BY nosort DESC", "SORT nums BY nosort DESC LIMIT 1 3",
+                "SORT nums BY w_*", "SORT nums BY w_* DESC", "SORT users BY o_* ALPHA",
+                "SORT users BY h_*->f DESC", "SORT users BY h_*->g ALPHA",
+                "SORT users BY missing_* ", "SORT users BY h_*->", "SORT nums BY o_*",
+                "SORT users GET #", "SORT users GET o_* GET # GET h_*->g",
+                "SORT users BY nosort GET h_*->f GET nope GET nostar",
+                "SORT users DESC GET h_*->g LIMIT 0 2", "SORT str", "SORT missing",
+                "SORT missing GET #", "SORT nums FOO", "SORT nums BY", "SORT nums GET",
+                "SORT nums STORE dst", "LRANGE dst 0 -1", "TYPE dst",
+                "SORT users GET o_* GET nope STORE dst", "LRANGE dst 0 -1",
+                "SORT s BY nosort STORE dst2", "LRANGE dst2 0 -1",
+                "SET dst3 x", "EXPIRE dst3 100", "SORT words ALPHA STORE dst3", "TTL dst3",
+                "LRANGE dst3 0 -1", "SORT missing STORE dst3", "EXISTS dst3",
+                "SORT_RO nums DESC", "SORT_RO nums STORE dst4", "SORT_RO str",
+                "SORT nums LIMIT 0 2 DESC ALPHA", "MULTI", "RPUSH t 2 1 3", "SORT t STORE t2",
+                "SORT t BY w_* GET # GET o_*", "LPUSH t2 0", "EXEC", "LRANGE t2 0 -1",
+                "DBSIZE"]
+        self.assertSame(cmds)
+        self.assertSame(["COMMAND GETKEYS SORT k LIMIT 0 1 GET store BY store STORE d",
+                         "COMMAND GETKEYS SORT k STORE d1 STORE d2", "COMMAND GETKEYS SORT_RO k"])
+
+    def test_sort_store_wakes_a_blocked_client(self):
+        blocked = self.raw()
+        blocked.send_command("BLPOP", "sorted", "5")
+        time.sleep(0.2)
+        self.a.call("RPUSH", "src", "3", "1", "2")
+        self.assertEqual(decode(self.a.call("SORT", "src", "STORE", "sorted")), 3)
+        self.assertEqual(decode(blocked.read_replies(1)[0]), [b"sorted", b"1"])
+        self.assertEqual(decode(self.a.call("LRANGE", "sorted", "0", "-1")), [b"2", b"3"])
+        blocked.close()
+
