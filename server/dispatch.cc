@@ -61,10 +61,9 @@ bool ArityOk(const CommandSpec& spec, size_t argc) {
   return spec.arity > 0 ? n == spec.arity : n >= -spec.arity;
 }
 
-// The commands Server::ExecuteWriteRun batches: plain SETs, the INCR family, and HSET,
-// SADD, LPUSH, RPUSH, LPOP and RPOP on one key.
-// Plain SETs and the INCR family may mix keys; the other kinds take consecutive requests
-// on one key.
+// The commands Server::ExecuteWriteRun batches: plain SETs and the INCR family, whose
+// requests may name different keys, and HSET, SADD, ZADD, LPUSH, RPUSH, LPOP and RPOP, whose
+// requests must all name one key.
 enum class RunKind { kNone, kSet, kIncr, kHSet, kSAdd, kZAdd, kLPush, kRPush, kLPop, kRPop };
 
 RunKind RunKindOf(const protocol::Request& args) {

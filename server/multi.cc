@@ -112,9 +112,9 @@ bool CollectKeys(const CommandSpec& spec, const protocol::Request& args, int db,
         keys->emplace_back(db, args[i + 1]);
     }
   } else if (n == "sort" || n == "sort_ro") {
+    // KeyPositions names the STORE key (SortKeys); BY and GET read keys it cannot name.
     for (size_t i = 2; i + 1 < args.size(); i++) {
-      if (ArgIs(args[i], "BY") || ArgIs(args[i], "GET")) return false;  // reads other keys
-      if (ArgIs(args[i], "STORE")) keys->emplace_back(db, args[i + 1]);
+      if (ArgIs(args[i], "BY") || ArgIs(args[i], "GET")) return false;
     }
   } else if (n == "eval" || n == "evalsha" || n == "eval_ro" || n == "evalsha_ro" || n == "fcall" ||
              n == "fcall_ro" || n == "xread" || n == "xreadgroup" || n == "migrate") {

@@ -120,25 +120,13 @@ Server::Server(Config* config, engine::Engine* engine, CommandTable commands)
   maxclients_ = config_->GetInt("maxclients");
   timeout_secs_ = config_->GetInt("timeout");
   tcp_keepalive_ = config_->GetInt("tcp-keepalive");
+  slowlog_ = std::make_unique<SlowLog>();
+  slowlog_->set_threshold_us(config_->GetInt("slowlog-log-slower-than"));
+  slowlog_->set_max_len(config_->GetInt("slowlog-max-len"));
   InstallConfigHooks();
   CycleClock::ToMicros(0);  // pins the calibration origin at startup
   pubsub_ = std::make_unique<PubSub>(this);
   monitors_ = std::make_unique<Monitors>(pubsub_.get());
-  slowlog_ = std::make_unique<SlowLog>();
-  slowlog_->set_threshold_us(config_->GetInt("slowlog-log-slower-than"));
-  slowlog_->set_max_len(config_->GetInt("slowlog-max-len"));
-  config_->OnApply("slowlog-log-slower-than", [this](const std::string& v) {
-    int64_t n = 0;
-    ParseInt64(v, &n);
-    slowlog_->set_threshold_us(n);
-    return std::string();
-  });
-  config_->OnApply("slowlog-max-len", [this](const std::string& v) {
-    int64_t n = 0;
-    ParseInt64(v, &n);
-    slowlog_->set_max_len(n);
-    return std::string();
-  });
   SetNotifyFlags(config_->GetString("notify-keyspace-events"));
   config_->OnApply("notify-keyspace-events", [this](const std::string& v) {
     SetNotifyFlags(v);
@@ -164,13 +152,17 @@ void Server::InstallConfigHooks() {
     spdlog::set_level(LogLevel(v));
     return std::string();
   });
-  auto set_int = [](std::atomic<int64_t>* target) {
-    return [target](const std::string& v) {
+  // An integer parameter (already validated) handed to `use`.
+  auto on_int = [](auto use) {
+    return [use](const std::string& v) {
       int64_t n = 0;
       ParseInt64(v, &n);
-      target->store(n);
+      use(n);
       return std::string();
     };
+  };
+  auto set_int = [on_int](std::atomic<int64_t>* target) {
+    return on_int([target](int64_t n) { target->store(n); });
   };
   config_->OnApply("maxclients", set_int(&maxclients_));
   config_->OnApply("timeout", set_int(&timeout_secs_));
@@ -181,12 +173,11 @@ void Server::InstallConfigHooks() {
     max_bulk_len_ = static_cast<int64_t>(std::min<uint64_t>(n, INT64_MAX));
     return std::string();
   });
-  config_->OnApply("hz", [this](const std::string& v) {
-    int64_t n = 10;
-    ParseInt64(v, &n);
-    engine_->SetActiveExpireHz(static_cast<int>(n));
-    return std::string();
-  });
+  config_->OnApply("hz",
+                   on_int([this](int64_t n) { engine_->SetActiveExpireHz(static_cast<int>(n)); }));
+  config_->OnApply("slowlog-log-slower-than",
+                   on_int([this](int64_t n) { slowlog_->set_threshold_us(n); }));
+  config_->OnApply("slowlog-max-len", on_int([this](int64_t n) { slowlog_->set_max_len(n); }));
   config_->OnApply("hot-tier-size", [this](const std::string& v) {
     uint64_t n = 0;
     Config::ParseMemory(v, &n);

@@ -74,10 +74,6 @@ bool ParseWeight(const std::string& s, double* out) {
   return *end == '\0' && errno != ERANGE && !std::isnan(*out);
 }
 
-int CompareBytes(std::string_view a, std::string_view b) {
-  return a.compare(b) < 0 ? -1 : (a == b ? 0 : 1);
-}
-
 struct Item {
   std::string element;
   double score = 0;
@@ -218,15 +214,15 @@ void SortGeneric(CommandContext& ctx, bool readonly) {
     std::sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
       int cmp;
       if (!alpha) {
-        cmp = a.score < b.score ? -1 : (a.score > b.score ? 1 : CompareBytes(a.element, b.element));
+        cmp = a.score < b.score ? -1 : (a.score > b.score ? 1 : a.element.compare(b.element));
       } else if (by_pattern) {
         if (!a.by || !b.by) {
           cmp = a.by.has_value() == b.by.has_value() ? 0 : (a.by ? 1 : -1);
         } else {
-          cmp = CompareBytes(*a.by, *b.by);
+          cmp = a.by->compare(*b.by);
         }
       } else {
-        cmp = CompareBytes(a.element, b.element);
+        cmp = a.element.compare(b.element);
       }
       return desc ? cmp > 0 : cmp < 0;
     });
